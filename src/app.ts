@@ -1,0 +1,177 @@
+/**
+ * The composition root: builds the store, the scheduler (processor), the
+ * webhook dispatcher and the HTTP API from one Config, and starts and stops
+ * them in the right order.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { createLogger, type Logger } from './log.js';
+import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from './payments/ids.js';
+import { decideOutcome } from './payments/outcome.js';
+import { registerPaymentRoutes } from './payments/payment.routes.js';
+import { randomForPayments } from './payments/random.js';
+import { Store } from './store.js';
+import { systemClock, type Clock } from './time.js';
+import { SINGLE_ATTEMPT, afterAttempt } from './webhooks/backoff.js';
+import { createSender, type Sender } from './webhooks/sender.js';
+import { Dispatcher } from './worker/dispatcher.js';
+import { Poller } from './worker/poller.js';
+import { Processor } from './worker/processor.js';
+
+export interface AppOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Folder that a relative database path is resolved against. */
+  cwd?: string;
+  /** Source of the tid's 8 random digits (tests force collisions with it). */
+  tidSuffix?: TidSuffixSource;
+}
+
+/** How many webhooks may be in flight at once. */
+const DISPATCH_CONCURRENCY = 64;
+/** A claimed delivery's lease: the request timeout plus a generous margin for recording it. */
+const LEASE_MARGIN_MS = 30_000;
+
+export class App {
+  readonly log: Logger;
+  readonly store: Store;
+  readonly processor: Processor;
+  readonly dispatcher: Dispatcher;
+  readonly http: HttpServer;
+  private readonly sender: Sender;
+  private readonly processorLoop: Poller;
+  private readonly dispatcherLoop: Poller;
+  private listening = false;
+  private stopping: Promise<void> | null = null;
+  private baseUrl: string | null = null;
+
+  private constructor(
+    readonly config: Config,
+    readonly database: Database,
+    options: AppOptions,
+  ) {
+    const clock = options.clock ?? systemClock;
+    this.log = options.logger ?? createLogger(config.logging.level);
+    const polling = config.payment.process.polling;
+
+    this.store = new Store({
+      database,
+      clock,
+      snowflake: new Snowflake(0, clock),
+      approvals: new ApprovalNumbers(),
+      tidSuffix: options.tidSuffix ?? randomTidSuffix,
+      deliveryLeaseMs: config.payment.webhook.timeoutMs + LEASE_MARGIN_MS,
+    });
+    this.sender = createSender({ timeoutMs: config.payment.webhook.timeoutMs });
+    this.dispatcher = new Dispatcher({
+      store: this.store,
+      send: this.sender.send,
+      clock,
+      concurrency: DISPATCH_CONCURRENCY,
+      next: (delivery, result, now) =>
+        afterAttempt({ attemptNo: delivery.attemptCount, result, now, scheduleMs: SINGLE_ATTEMPT }),
+      log: this.log,
+    });
+    const randomFor = randomForPayments(config.payment.process.randomSeed);
+    const successRate = config.payment.process.successRate;
+    this.processor = new Processor({
+      store: this.store,
+      batchSize: polling.batchSize,
+      decide: (payment) => decideOutcome(randomFor(payment.id), successRate),
+      onFinalized: () => this.dispatcher.wake(),
+      log: this.log,
+    });
+    this.processorLoop = new Poller({
+      initialDelayMs: polling.initialDelayMs,
+      fixedDelayMs: polling.fixedDelayMs,
+      pass: () => this.processor.runPass(),
+      onError: (error) => this.log.error({ err: error }, 'processing pass failed'),
+    });
+    // Deliveries are sent as soon as they are finalized (wake); the loop is
+    // the safety net for ones left over from a previous run.
+    this.dispatcherLoop = new Poller({
+      initialDelayMs: 0,
+      fixedDelayMs: polling.fixedDelayMs,
+      pass: () => this.dispatcher.pump(),
+      onError: (error) => this.log.error({ err: error }, 'delivery pass failed'),
+    });
+
+    this.http = createHttpServer(this.log);
+    registerPaymentRoutes(this.http, {
+      store: this.store,
+      webhookUrl: config.payment.webhook.url,
+      deliver: (delivery) => this.dispatcher.deliver(delivery),
+      log: this.log,
+    });
+  }
+
+  /** Opens (and migrates) the database and wires everything; nothing runs until start(). */
+  static async create(config: Config, options: AppOptions = {}): Promise<App> {
+    const database = openDatabase(config.database.url, { cwd: options.cwd });
+    try {
+      await migrate(database);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    return new App(config, database, options);
+  }
+
+  /** The base URL the API listens on (after start()). */
+  get url(): string {
+    if (this.baseUrl === null) throw new Error('hamster-pg is not listening yet');
+    return this.baseUrl;
+  }
+
+  async start(): Promise<void> {
+    await this.http.listen({ port: this.config.server.port, host: this.config.server.address });
+    this.listening = true;
+    const address = this.http.server.address() as AddressInfo;
+    const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
+    this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    const polling = this.config.payment.process.polling;
+    if (polling.enabled) this.processorLoop.start();
+    this.dispatcherLoop.start();
+    this.log.info(
+      {
+        url: this.baseUrl,
+        database: this.database.location,
+        webhookUrl: this.config.payment.webhook.url,
+        polling: polling.enabled ? { fixedDelayMs: polling.fixedDelayMs, initialDelayMs: polling.initialDelayMs, batchSize: polling.batchSize } : 'disabled',
+        successRate: this.config.payment.process.successRate,
+        randomSeed: this.config.payment.process.randomSeed,
+      },
+      `hamster-pg listening on ${this.baseUrl}`,
+    );
+  }
+
+  /** Runs a processing pass and then delivers every webhook due now; resolves when all are recorded. */
+  async processNow(): Promise<void> {
+    await this.processor.runPass();
+    await this.dispatcher.runOnce();
+  }
+
+  /**
+   * Stops accepting, lets requests under way finish, ends the current
+   * processing batch and the webhooks in flight, then closes the database.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.listening) await this.http.close();
+    this.processor.stop();
+    await this.processorLoop.stop();
+    this.dispatcher.stop();
+    await this.dispatcherLoop.stop();
+    await this.dispatcher.drain();
+    await this.sender.close();
+    await this.database.close();
+    this.log.info('hamster-pg stopped');
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * One typed, frozen Config. Each key is read from, highest first:
+ * command-line flags > environment > application.yml > the seed's defaults.
+ * A value that is not allowed stops start-up with a message naming the key,
+ * the value, where it came from and what is allowed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { CONFIG_KEYS, KEYS, envName, type ConfigKey } from './config.keys.js';
+import { ConfigError } from './errors.js';
+
+export interface Config {
+  readonly server: { readonly port: number; readonly address: string };
+  readonly database: { readonly url: string };
+  readonly payment: {
+    readonly webhook: { readonly url: string; readonly timeoutMs: number };
+    readonly process: {
+      readonly polling: {
+        readonly enabled: boolean;
+        readonly fixedDelayMs: number;
+        readonly initialDelayMs: number;
+        readonly batchSize: number;
+      };
+      readonly successRate: number;
+      readonly randomSeed: string | null;
+    };
+  };
+  readonly logging: { readonly level: string };
+}
+
+export interface LoadOptions {
+  /** Where application.yml is looked for; default process.cwd(). */
+  cwd?: string;
+  /** An explicit file (`--config FILE`); it must exist. */
+  configFile?: string | null;
+  env?: Record<string, string | undefined>;
+  /** Raw values from the command line, by key. */
+  flags?: Partial<Record<ConfigKey, string>>;
+  /** Typed values set by code (embedding, tests); above everything else. */
+  overrides?: Partial<Record<ConfigKey, unknown>>;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The configuration file that was read, if any. */
+  file: string | null;
+  /** Things worth telling the user that do not stop start-up (unknown keys). */
+  warnings: string[];
+}
+
+const OUR_SECTIONS = new Set(CONFIG_KEYS.map((k) => k.split('.')[0]!));
+
+export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const warnings: string[] = [];
+  const { file, values: fileValues } = readConfigFile(cwd, options.configFile ?? null);
+
+  for (const key of Object.keys(fileValues)) {
+    if (!(key in KEYS) && OUR_SECTIONS.has(key.split('.')[0]!)) {
+      const hint = closestKey(key);
+      warnings.push(`${file}: unknown key ${key} is ignored${hint ? ` (did you mean ${hint}?)` : ''}`);
+    }
+  }
+
+  const value = <K extends ConfigKey>(key: K): (typeof KEYS)[K]['default'] => {
+    const spec = KEYS[key];
+    const candidates: Array<[unknown, string]> = [];
+    if (options.overrides && key in options.overrides) candidates.push([options.overrides[key], 'code']);
+    const flag = options.flags?.[key];
+    if (flag !== undefined) candidates.push([flag, `--${key}`]);
+    const fromEnv = env[envName(key)];
+    if (fromEnv !== undefined && fromEnv !== '') candidates.push([fromEnv, envName(key)]);
+    if (key in fileValues && fileValues[key] !== null) candidates.push([fileValues[key], file ?? 'file']);
+    const first = candidates[0];
+    if (!first) return spec.default;
+    const [raw, source] = first;
+    const parsed = spec.read(raw);
+    if (parsed === undefined) {
+      throw new ConfigError(
+        `Invalid value for ${key} (from ${source}): ${JSON.stringify(raw)} — allowed: ${spec.allowed}`,
+      );
+    }
+    return parsed as (typeof KEYS)[K]['default'];
+  };
+
+  const config: Config = deepFreeze({
+    server: { port: value('server.port'), address: value('server.address') },
+    database: { url: value('database.url') },
+    payment: {
+      webhook: { url: value('payment.webhook.url'), timeoutMs: value('payment.webhook.timeout') },
+      process: {
+        polling: {
+          enabled: value('payment.process.polling.enabled'),
+          fixedDelayMs: value('payment.process.polling.fixed-delay'),
+          initialDelayMs: value('payment.process.polling.initial-delay'),
+          batchSize: value('payment.process.polling.batch-size'),
+        },
+        successRate: value('payment.process.success-rate'),
+        randomSeed: value('payment.process.random-seed'),
+      },
+    },
+    logging: { level: value('logging.level') },
+  });
+  checkDatabaseUrl(config.database.url);
+  return { config, file, warnings };
+}
+
+function checkDatabaseUrl(url: string): void {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    throw new ConfigError(
+      `Invalid value for database.url: ${JSON.stringify(url)} — PostgreSQL is not supported by this version; allowed: a SQLite file path or :memory:`,
+    );
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new ConfigError(
+      `Invalid value for database.url: ${JSON.stringify(url)} — allowed: a SQLite file path or :memory:`,
+    );
+  }
+}
+
+function readConfigFile(
+  cwd: string,
+  explicit: string | null,
+): { file: string | null; values: Record<string, unknown> } {
+  let file: string | null = null;
+  if (explicit !== null) {
+    file = resolve(cwd, explicit);
+    if (!existsSync(file)) throw new ConfigError(`Configuration file not found: ${file}`);
+  } else {
+    file = ['application.yml', 'application.yaml'].map((f) => resolve(cwd, f)).find((f) => existsSync(f)) ?? null;
+  }
+  if (file === null) return { file: null, values: {} };
+
+  const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(`Configuration file ${file} is not valid YAML: ${doc.errors[0]!.message}`);
+  }
+  const root: unknown = doc.toJS();
+  if (root === null || root === undefined) return { file, values: {} };
+  if (!isPlainObject(root)) throw new ConfigError(`Configuration file ${file} must hold a mapping of keys`);
+  const values: Record<string, unknown> = {};
+  flatten(root, '', values);
+  return { file, values };
+}
+
+function flatten(node: Record<string, unknown>, prefix: string, out: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(node)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (isPlainObject(v)) flatten(v, key, out);
+    else out[key] = v;
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The known key with the smallest edit distance, if it is close enough to be a typo. */
+function closestKey(key: string): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const known of CONFIG_KEYS) {
+    const d = editDistance(key, known);
+    if (d < bestDistance) [best, bestDistance] = [known, d];
+  }
+  return bestDistance <= 3 ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,59 @@
+/**
+ * Applies the schema migrations, in order, each exactly once. The whole run
+ * is one write transaction (BEGIN IMMEDIATE on SQLite), so when several
+ * processes start on one database together, one migrates and the others wait
+ * and then find nothing left to do. A database migrated by a newer
+ * hamster-pg (a migration this code does not know) stops start-up.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Capabilities } from './capabilities.js';
+import type { Database } from './database.js';
+import * as m0001 from './migrations/0001_initial.js';
+
+interface Migration {
+  name: string;
+  up(db: Kysely<unknown>, caps: Capabilities): Promise<void>;
+}
+
+/** Append-only: never edit or reorder a migration once it has landed. */
+export const MIGRATIONS: readonly Migration[] = [{ name: '0001_initial', up: m0001.up }];
+
+export class SchemaTooNew extends Error {
+  constructor(location: string, unknown: string[]) {
+    super(
+      `The database (${location}) was migrated by a newer hamster-pg: it has migration(s) ${unknown.join(', ')} ` +
+        `that this version does not know. Run a newer hamster-pg, or point database.url at another database.`,
+    );
+    this.name = 'SchemaTooNew';
+  }
+}
+
+export async function migrate(database: Database): Promise<string[]> {
+  const { db, caps, location } = database;
+  return db.transaction().execute(async (trx) => {
+    await sql`create table if not exists hamster_schema_migrations (
+      name text primary key,
+      applied_at ${sql.raw(caps.types.instant)} not null
+    )`.execute(trx);
+    const done = new Set((await trx.selectFrom('hamster_schema_migrations').select('name').execute()).map((r) => r.name));
+    const known = new Set(MIGRATIONS.map((m) => m.name));
+    const unknown = [...done].filter((name) => !known.has(name)).sort();
+    if (unknown.length > 0) throw new SchemaTooNew(location, unknown);
+
+    const applied: string[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.name)) continue;
+      await migration.up(trx as unknown as Kysely<unknown>, caps);
+      await trx.insertInto('hamster_schema_migrations').values({ name: migration.name, applied_at: Date.now() }).execute();
+      applied.push(migration.name);
+    }
+    return applied;
+  });
+}
+
+/** True when every known migration has been applied (for readiness checks). */
+export async function isSchemaCurrent(database: Database): Promise<boolean> {
+  const rows = await database.db.selectFrom('hamster_schema_migrations').select('name').execute();
+  const done = new Set(rows.map((r) => r.name));
+  return MIGRATIONS.every((m) => done.has(m.name));
+}

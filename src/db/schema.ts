@@ -1,0 +1,91 @@
+/**
+ * The tables as Kysely sees them (snake_case rows). Rows never leave a
+ * repository: repositories convert them to domain objects.
+ * Instants are epoch milliseconds (INTEGER on SQLite).
+ */
+import type { Generated } from 'kysely';
+
+export interface PaymentProcessesTable {
+  id: Generated<number>;
+  public_id: string;
+  tid: string;
+  order_id: string;
+  user_public_id: string | null;
+  amount: number;
+  status: string;
+  approval_no: string | null;
+  fail_reason: string | null;
+  /** The request's `echo` object as its JSON text, so keys keep their order. */
+  echo: string | null;
+  webhook_url: string;
+  webhook_sent_at: number | null;
+  webhook_response_code: number | null;
+  requested_at: number;
+  processing_started_at: number | null;
+  processed_at: number | null;
+}
+
+/** The final result of a payment process (the seed's "Payment (최종 결과)"). */
+export interface PaymentsTable {
+  id: Generated<number>;
+  payment_process_id: number;
+  tid: string;
+  order_id: string;
+  user_public_id: string | null;
+  amount: number;
+  status: string;
+  approval_no: string | null;
+  fail_reason: string | null;
+  processed_at: number;
+}
+
+/**
+ * The outbox: one row per webhook owed. `state` is PENDING (due at `due_at`),
+ * SENDING (claimed; `due_at` is when the claim's lease runs out), DELIVERED or
+ * DEAD (no attempt left). `attempt_count` doubles as the fencing token of a claim.
+ */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  payment_process_id: number;
+  tid: string;
+  /** The payment status this webhook announces. */
+  event_status: string;
+  /** AUTO (the scheduler's) or MANUAL (the trigger's). */
+  origin: string;
+  url: string;
+  payload: string;
+  state: string;
+  attempt_count: number;
+  due_at: number;
+  created_at: number;
+  delivered_at: number | null;
+  last_response_code: number | null;
+  last_error: string | null;
+}
+
+/** Every HTTP attempt of every delivery. */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  payment_process_id: number;
+  attempt_no: number;
+  attempted_at: number;
+  url: string;
+  response_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  response_body: string | null;
+}
+
+export interface SchemaMigrationsTable {
+  name: string;
+  applied_at: number;
+}
+
+export interface DB {
+  payment_processes: PaymentProcessesTable;
+  payments: PaymentsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  hamster_schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,128 @@
+/**
+ * A Kysely driver for better-sqlite3, written for this service instead of
+ * Kysely's stock SqliteDriver for two reasons:
+ * - transactions start with BEGIN IMMEDIATE, so a transaction takes SQLite's
+ *   write lock at its start and waits (busy_timeout) for another process's
+ *   writer there, instead of failing half-way with SQLITE_BUSY on upgrade;
+ * - prepared statements are cached by SQL text; Kysely compiles the same few
+ *   statements over and over, and preparing is a large part of their cost.
+ * better-sqlite3 is synchronous, so one connection plus a mutex (a transaction
+ * holds it from BEGIN to COMMIT) is the whole concurrency story in-process.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+} from 'kysely';
+
+const STATEMENT_CACHE_SIZE = 256;
+
+class SqliteConnection implements DatabaseConnection {
+  private readonly cache = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(private readonly db: BetterSqlite3.Database) {}
+
+  private statement(text: string): BetterSqlite3.Statement {
+    let stmt = this.cache.get(text);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(text);
+      if (this.cache.size >= STATEMENT_CACHE_SIZE) {
+        this.cache.delete(this.cache.keys().next().value!);
+      }
+      this.cache.set(text, stmt);
+    }
+    return stmt;
+  }
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.statement(query.sql);
+    const params = query.parameters as unknown[];
+    if (stmt.reader) return Promise.resolve({ rows: stmt.all(params) as R[] });
+    const { changes, lastInsertRowid } = stmt.run(params);
+    return Promise.resolve({
+      numAffectedRows: BigInt(changes),
+      insertId: BigInt(lastInsertRowid),
+      rows: [],
+    });
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not used by hamster-pg');
+  }
+}
+
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.tail.then(() => release);
+    this.tail = this.tail.then(() => next);
+    return acquired;
+  }
+}
+
+class SqliteDriver implements Driver {
+  private readonly mutex = new Mutex();
+  private readonly connection: SqliteConnection;
+  private release: (() => void) | null = null;
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    this.connection = new SqliteConnection(db);
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    this.release = await this.mutex.lock();
+    return this.connection;
+  }
+
+  async beginTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  async commitTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    // After some errors SQLite has already rolled back; that is not a failure.
+    if (this.db.inTransaction) await conn.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async releaseConnection(): Promise<void> {
+    const release = this.release;
+    this.release = null;
+    release?.();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export class HamsterSqliteDialect implements Dialect {
+  constructor(private readonly db: BetterSqlite3.Database) {}
+  createDriver(): Driver {
+    return new SqliteDriver(this.db);
+  }
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new SqliteIntrospector(db);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Every error the API answers is an RFC 9457 problem (application/problem+json)
+ * with a stable `code`; never an HTML page or a stack trace. A 5xx says only
+ * which request failed; the details go to the log.
+ */
+import type { FastifyError } from 'fastify';
+import { AppError, type FieldError } from '../errors.js';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function problem(status: number, code: string, title: string, detail: string, errors?: FieldError[]): ProblemBody {
+  const body: ProblemBody = { type: `/problems/${code.toLowerCase().replace(/_/g, '-')}`, title, status, detail, code };
+  if (errors && errors.length > 0) body.errors = errors;
+  return body;
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Turns a thrown error into the problem to answer; `requestId` names a 5xx in the log. */
+export function toProblem(error: unknown, requestId: string): ProblemBody {
+  if (error instanceof AppError) return problem(error.status, error.code, error.title, error.message, error.errors);
+  const e = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
+  if (Array.isArray(e.validation)) {
+    const errors = fieldErrors(e.validation, e.validationContext ?? 'body');
+    const detail = errors.map((f) => `${f.field} ${f.message}`).join('; ') || 'The request is not valid';
+    return problem(400, 'VALIDATION_FAILED', 'Request validation failed', detail, errors);
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'The body must be JSON (Content-Type: application/json)');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The body must be at most 1 MiB');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problem(400, 'BAD_REQUEST', 'Bad request', 'Content-Length does not match the body');
+  }
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    return problem(status, 'BAD_REQUEST', 'Bad request', e.message ?? 'The request could not be understood');
+  }
+  return problem(500, 'INTERNAL_ERROR', 'Internal error', `Unexpected error; the server log has the details under request id ${requestId}`);
+}
+
+/**
+ * One entry per offending field, worded for people: `amount must be > 0`,
+ * `orderId is required`, `echo must be object or null`.
+ */
+export function fieldErrors(issues: readonly ValidationIssue[], context: string): FieldError[] {
+  const byField = new Map<string, { types: string[]; consts: unknown[]; messages: string[] }>();
+  const entry = (field: string) => {
+    let e = byField.get(field);
+    if (!e) byField.set(field, (e = { types: [], consts: [], messages: [] }));
+    return e;
+  };
+  for (const issue of issues) {
+    const path = (issue.instancePath ?? '').split('/').filter(Boolean).join('.');
+    const p = issue.params ?? {};
+    const missing = (p.requiredProperties as string[] | undefined) ?? (p.missingProperty ? [String(p.missingProperty)] : null);
+    if (issue.keyword === 'required' && missing) {
+      for (const name of missing) entry(path ? `${path}.${name}` : name).messages.push('is required');
+      continue;
+    }
+    const field = path || context;
+    if (issue.keyword === 'anyOf' || issue.keyword === 'oneOf') continue; // summarized by its branches
+    if (issue.keyword === 'type' && p.type !== undefined) entry(field).types.push(String(p.type));
+    else if (issue.keyword === 'const') entry(field).consts.push(p.allowedValue ?? p.const);
+    else if (issue.keyword === 'enum' && Array.isArray(p.allowedValues)) entry(field).consts.push(...p.allowedValues);
+    else entry(field).messages.push(issue.message ?? 'is not valid');
+  }
+  const out: FieldError[] = [];
+  for (const [field, e] of byField) {
+    if (e.messages.length > 0) out.push({ field, message: [...new Set(e.messages)].join(', ') });
+    else if (e.consts.length > 0) out.push({ field, message: `must be one of ${e.consts.map(String).join(', ')}` });
+    else if (e.types.length > 0) out.push({ field, message: `must be ${[...new Set(e.types)].join(' or ')}` });
+  }
+  return out;
+}

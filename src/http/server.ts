@@ -1,0 +1,93 @@
+/**
+ * The Fastify instance: JSON only (anything else is 415), bodies up to 1 MiB
+ * (413 beyond), request validation by the routes' TypeBox schemas (bodies are
+ * never coerced: "10000" is not a number), and every error answered as a
+ * problem+json document.
+ */
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import secureJson from 'secure-json-parse';
+import { AppError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem.js';
+
+export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** application/json, and the structured-syntax variants (application/*+json). */
+const JSON_CONTENT_TYPE = /^application\/([a-z0-9.!#$&^_-]+\+)?json(\s*;.*)?$/i;
+
+export function createHttpServer(logger: Logger): HttpServer {
+  let seq = 0;
+  const app = Fastify({
+    loggerInstance: logger,
+    // Per-request lines would drown the per-payment ones (which carry the tid).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => `req-${(++seq).toString(36)}`,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
+    clientErrorHandler: answerUnparsableRequest,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(JSON_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    // No body at all is "no body" (the schema then says what is missing),
+    // so clients that always send Content-Type: application/json still work.
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (error) {
+      const message = (error as Error).message;
+      done(
+        /prototype/i.test(message)
+          ? new AppError(400, 'FORBIDDEN_PROPERTY', 'Forbidden property', 'The body may not contain __proto__ or constructor.prototype keys')
+          : new AppError(400, 'MALFORMED_JSON', 'Malformed JSON', `The body is not valid JSON: ${message}`),
+        undefined,
+      );
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problem(404, 'NOT_FOUND', 'Not found', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+  return app;
+}
+
+function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const body = toProblem(error, request.id);
+  if (body.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
+  else request.log.debug({ code: body.code, detail: body.detail }, 'request refused');
+  void reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/** A request Node's HTTP parser rejects (bad framing, oversized headers) still gets a problem. */
+function answerUnparsableRequest(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy(error);
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify(
+    tooLarge
+      ? problem(431, 'HEADERS_TOO_LARGE', 'Request headers too large', 'The request headers are larger than the server accepts')
+      : problem(400, 'BAD_REQUEST', 'Bad request', 'The HTTP request could not be parsed'),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,8 @@
+/** The programmatic API: run hamster-pg inside your own process or tests. */
+export { App, type AppOptions } from './app.js';
+export { loadConfig, type Config, type LoadOptions, type LoadedConfig } from './config.js';
+export { CONFIG_KEYS, envName, type ConfigKey } from './config.keys.js';
+export { ConfigError } from './errors.js';
+export type { PaymentProcess, PaymentStatus, FinalStatus, FailReason } from './payments/payment.js';
+export type { WebhookBody, SuccessWebhook, FailedWebhook } from './webhooks/payload.js';
+export { startSink, type Sink, type SinkOptions } from './sink/sink.js';

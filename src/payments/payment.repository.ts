@@ -1,0 +1,137 @@
+/**
+ * The SQL for payment processes and their final `payments` rows. Every status
+ * change is a compare-and-set: an UPDATE whose WHERE names the status it
+ * expects, so a change lost to another claimant changes nothing.
+ */
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Capabilities } from '../db/capabilities.js';
+import type { DB, PaymentProcessesTable } from '../db/schema.js';
+import type { FailReason, Outcome, PaymentProcess, PaymentStatus } from './payment.js';
+
+type Row = Selectable<PaymentProcessesTable>;
+
+export function toPaymentProcess(row: Row): PaymentProcess {
+  return {
+    id: Number(row.id),
+    publicId: row.public_id,
+    tid: row.tid,
+    orderId: row.order_id,
+    userPublicId: row.user_public_id,
+    amount: Number(row.amount),
+    status: row.status as PaymentStatus,
+    approvalNo: row.approval_no,
+    failReason: row.fail_reason as FailReason | null,
+    echo: row.echo === null ? null : (JSON.parse(row.echo) as Record<string, unknown>),
+    webhookUrl: row.webhook_url,
+    webhookSentAt: row.webhook_sent_at === null ? null : Number(row.webhook_sent_at),
+    webhookResponseCode: row.webhook_response_code,
+    requestedAt: Number(row.requested_at),
+    processingStartedAt: row.processing_started_at === null ? null : Number(row.processing_started_at),
+    processedAt: row.processed_at === null ? null : Number(row.processed_at),
+  };
+}
+
+export async function insertPaymentProcess(
+  db: Kysely<DB>,
+  values: Insertable<PaymentProcessesTable>,
+): Promise<PaymentProcess> {
+  const row = await db.insertInto('payment_processes').values(values).returningAll().executeTakeFirstOrThrow();
+  return toPaymentProcess(row);
+}
+
+export async function findPaymentByTid(db: Kysely<DB>, tid: string): Promise<PaymentProcess | null> {
+  const row = await db.selectFrom('payment_processes').selectAll().where('tid', '=', tid).executeTakeFirst();
+  return row ? toPaymentProcess(row) : null;
+}
+
+/**
+ * PENDING → PROCESSING for up to `limit` payments, oldest first, in one
+ * statement. The outer `status = 'PENDING'` re-check is the compare-and-set:
+ * a row another claimant took between the subselect and the update is skipped.
+ */
+export async function claimPendingPayments(
+  db: Kysely<DB>,
+  caps: Capabilities,
+  { limit, now }: { limit: number; now: number },
+): Promise<PaymentProcess[]> {
+  const rows = await db
+    .updateTable('payment_processes')
+    .set({ status: 'PROCESSING', processing_started_at: now })
+    .where('id', 'in', (eb) => {
+      const pick = eb
+        .selectFrom('payment_processes')
+        .select('id')
+        .where('status', '=', 'PENDING')
+        .orderBy('id')
+        .limit(limit);
+      return caps.skipLocked ? pick.forUpdate().skipLocked() : pick;
+    })
+    .where('status', '=', 'PENDING')
+    .returningAll()
+    .execute();
+  return rows.map(toPaymentProcess).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * `from` → SUCCESS | FAILED, only if the payment is still in one of `from`.
+ * Returns the finalized payment, or null when the compare-and-set lost.
+ */
+export async function finalizePaymentProcess(
+  db: Kysely<DB>,
+  args: { id: number; from: readonly PaymentStatus[]; outcome: Outcome; approvalNo: string | null; now: number },
+): Promise<PaymentProcess | null> {
+  const { id, from, outcome, approvalNo, now } = args;
+  const row = await db
+    .updateTable('payment_processes')
+    .set({
+      status: outcome.status,
+      approval_no: outcome.status === 'SUCCESS' ? approvalNo : null,
+      fail_reason: outcome.status === 'FAILED' ? outcome.reason : null,
+      processed_at: now,
+      // A payment the trigger finalizes straight from PENDING was never
+      // "processing"; it still gets a start time so the timeline is complete.
+      processing_started_at: (eb) => eb.fn.coalesce('processing_started_at', eb.val(now)),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toPaymentProcess(row) : null;
+}
+
+/** The final result row, written in the transaction that finalizes the process. */
+export async function insertFinalPayment(db: Kysely<DB>, p: PaymentProcess): Promise<void> {
+  await db
+    .insertInto('payments')
+    .values({
+      payment_process_id: p.id,
+      tid: p.tid,
+      order_id: p.orderId,
+      user_public_id: p.userPublicId,
+      amount: p.amount,
+      status: p.status,
+      approval_no: p.approvalNo,
+      fail_reason: p.failReason,
+      processed_at: p.processedAt!,
+    })
+    .execute();
+}
+
+/**
+ * After a webhook attempt: the receiver's last HTTP code, and the time of the
+ * first successful (2xx) delivery, which is never moved afterwards.
+ */
+export async function recordWebhookResult(
+  db: Kysely<DB>,
+  args: { paymentId: number; responseCode: number | null; deliveredAt: number | null },
+): Promise<void> {
+  await db
+    .updateTable('payment_processes')
+    .set((eb) => ({
+      webhook_response_code: args.responseCode,
+      webhook_sent_at:
+        args.deliveredAt === null ? eb.ref('webhook_sent_at') : eb.fn.coalesce('webhook_sent_at', eb.val(args.deliveredAt)),
+    }))
+    .where('id', '=', args.paymentId)
+    .execute();
+}

@@ -1,0 +1,80 @@
+/**
+ * The payment process as the seed defines it: its statuses, the allowed
+ * transitions, and the five failure reasons with their webhook codes.
+ * Pure: no I/O.
+ */
+
+export const PAYMENT_STATUSES = ['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const FINAL_STATUSES = ['SUCCESS', 'FAILED'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+/** The seed's failure reasons, in the seed's order; webhook code E001..E005 follows this order. */
+export const FAIL_REASONS = [
+  'INSUFFICIENT_BALANCE',
+  'INVALID_CARD',
+  'EXPIRED_CARD',
+  'LIMIT_EXCEEDED',
+  'SYSTEM_ERROR',
+] as const;
+export type FailReason = (typeof FAIL_REASONS)[number];
+
+export function isFinal(status: PaymentStatus): status is FinalStatus {
+  return status === 'SUCCESS' || status === 'FAILED';
+}
+
+export function isFailReason(value: string): value is FailReason {
+  return (FAIL_REASONS as readonly string[]).includes(value);
+}
+
+/** `E001` for INSUFFICIENT_BALANCE … `E005` for SYSTEM_ERROR. */
+export function failCode(reason: FailReason): string {
+  return `E${String(FAIL_REASONS.indexOf(reason) + 1).padStart(3, '0')}`;
+}
+
+/**
+ * PENDING → PROCESSING → SUCCESS | FAILED. The manual trigger may also finalize
+ * straight from PENDING. A final status never changes.
+ */
+const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
+  PENDING: ['PROCESSING', 'SUCCESS', 'FAILED'],
+  PROCESSING: ['SUCCESS', 'FAILED'],
+  SUCCESS: [],
+  FAILED: [],
+};
+
+export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** The decision for one payment: what the processor (or the trigger) finalizes it to. */
+export type Outcome = { status: 'SUCCESS' } | { status: 'FAILED'; reason: FailReason };
+
+/** A payment process as the rest of the program sees it (never a database row). */
+export interface PaymentProcess {
+  id: number;
+  publicId: string;
+  tid: string;
+  orderId: string;
+  userPublicId: string | null;
+  amount: number;
+  status: PaymentStatus;
+  approvalNo: string | null;
+  failReason: FailReason | null;
+  echo: Record<string, unknown> | null;
+  webhookUrl: string;
+  webhookSentAt: number | null;
+  webhookResponseCode: number | null;
+  requestedAt: number;
+  processingStartedAt: number | null;
+  processedAt: number | null;
+}
+
+/** What the accept endpoint hands to the store. */
+export interface NewPayment {
+  orderId: string;
+  userPublicId: string | null;
+  amount: number;
+  echo: Record<string, unknown> | null;
+}

@@ -1,0 +1,32 @@
+/**
+ * Time as the seed shows it: ISO-8601 local date-times without a zone
+ * (`2026-02-05T10:00:05`), in the server's time zone (the `TZ` environment
+ * variable, as for any Node.js process). Instants are kept as epoch
+ * milliseconds everywhere else, so only the edges format.
+ */
+
+/** Milliseconds since the epoch; injected so workers and tests control time. */
+export type Clock = () => number;
+
+export const systemClock: Clock = () => Date.now();
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** `2026-02-05T10:00:05` — seconds precision, as in the seed's examples. */
+export function toLocalDateTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  return (
+    `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}` +
+    `T${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`
+  );
+}
+
+/** `20260205` — the server-local date used inside a tid. */
+export function localDateStamp(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${d.getFullYear()}${pad2(d.getMonth() + 1)}${pad2(d.getDate())}`;
+}
+
+export function toLocalDateTimeOrNull(epochMs: number | null): string | null {
+  return epochMs === null ? null : toLocalDateTime(epochMs);
+}

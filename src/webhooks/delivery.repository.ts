@@ -1,0 +1,216 @@
+/**
+ * The SQL of the webhook outbox. A delivery is created in the transaction
+ * that finalizes its payment; the dispatcher claims due ones, and each
+ * attempt is recorded with the delivery's next state in one transaction.
+ * A claim increments `attempt_count`; completing an attempt checks it, so a
+ * sender whose lease was taken over cannot overwrite the newer claim.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { Capabilities } from '../db/capabilities.js';
+import type { DB, WebhookAttemptsTable, WebhookDeliveriesTable } from '../db/schema.js';
+import type { FinalStatus } from '../payments/payment.js';
+
+export type DeliveryState = 'PENDING' | 'SENDING' | 'DELIVERED' | 'DEAD';
+export type DeliveryOrigin = 'AUTO' | 'MANUAL';
+
+export interface Delivery {
+  id: number;
+  paymentId: number;
+  tid: string;
+  eventStatus: FinalStatus;
+  origin: DeliveryOrigin;
+  url: string;
+  payload: string;
+  state: DeliveryState;
+  attemptCount: number;
+  dueAt: number;
+  createdAt: number;
+  deliveredAt: number | null;
+  lastResponseCode: number | null;
+  lastError: string | null;
+}
+
+export interface Attempt {
+  id: number;
+  deliveryId: number;
+  attemptNo: number;
+  attemptedAt: number;
+  url: string;
+  responseCode: number | null;
+  error: string | null;
+  durationMs: number;
+  responseBody: string | null;
+}
+
+/** What one HTTP attempt produced. */
+export interface AttemptResult {
+  attemptedAt: number;
+  url: string;
+  responseCode: number | null;
+  error: string | null;
+  durationMs: number;
+  responseBody: string | null;
+}
+
+/** Where a delivery goes after an attempt. */
+export type NextState = { state: 'DELIVERED'; at: number } | { state: 'DEAD' } | { state: 'PENDING'; dueAt: number };
+
+function toDelivery(row: Selectable<WebhookDeliveriesTable>): Delivery {
+  return {
+    id: Number(row.id),
+    paymentId: Number(row.payment_process_id),
+    tid: row.tid,
+    eventStatus: row.event_status as FinalStatus,
+    origin: row.origin as DeliveryOrigin,
+    url: row.url,
+    payload: row.payload,
+    state: row.state as DeliveryState,
+    attemptCount: row.attempt_count,
+    dueAt: Number(row.due_at),
+    createdAt: Number(row.created_at),
+    deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
+    lastResponseCode: row.last_response_code,
+    lastError: row.last_error,
+  };
+}
+
+function toAttempt(row: Selectable<WebhookAttemptsTable>): Attempt {
+  return {
+    id: Number(row.id),
+    deliveryId: Number(row.delivery_id),
+    attemptNo: row.attempt_no,
+    attemptedAt: Number(row.attempted_at),
+    url: row.url,
+    responseCode: row.response_code,
+    error: row.error,
+    durationMs: row.duration_ms,
+    responseBody: row.response_body,
+  };
+}
+
+/**
+ * A new delivery. With `claimedUntil` it starts already claimed by the caller
+ * (the manual trigger sends it itself); otherwise it is due now.
+ */
+export async function createDelivery(
+  db: Kysely<DB>,
+  args: {
+    paymentId: number;
+    tid: string;
+    eventStatus: FinalStatus;
+    origin: DeliveryOrigin;
+    url: string;
+    payload: string;
+    now: number;
+    claimedUntil?: number;
+  },
+): Promise<Delivery> {
+  const claimed = args.claimedUntil !== undefined;
+  const row = await db
+    .insertInto('webhook_deliveries')
+    .values({
+      payment_process_id: args.paymentId,
+      tid: args.tid,
+      event_status: args.eventStatus,
+      origin: args.origin,
+      url: args.url,
+      payload: args.payload,
+      state: claimed ? 'SENDING' : 'PENDING',
+      attempt_count: claimed ? 1 : 0,
+      due_at: args.claimedUntil ?? args.now,
+      created_at: args.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toDelivery(row);
+}
+
+/**
+ * Claims up to `limit` deliveries that are due — PENDING ones whose time has
+ * come, and SENDING ones whose claim's lease ran out (their sender died) —
+ * in one statement, marking them SENDING until `leaseUntil`.
+ */
+export async function claimDueDeliveries(
+  db: Kysely<DB>,
+  caps: Capabilities,
+  { limit, now, leaseUntil }: { limit: number; now: number; leaseUntil: number },
+): Promise<Delivery[]> {
+  const rows = await db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({ state: 'SENDING', due_at: leaseUntil, attempt_count: eb('attempt_count', '+', 1) }))
+    .where('id', 'in', (eb) => {
+      const pick = eb
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('state', 'in', ['PENDING', 'SENDING'])
+        .where('due_at', '<=', now)
+        .orderBy('due_at')
+        .limit(limit);
+      return caps.skipLocked ? pick.forUpdate().skipLocked() : pick;
+    })
+    .where('state', 'in', ['PENDING', 'SENDING'])
+    .where('due_at', '<=', now)
+    .returningAll()
+    .execute();
+  return rows.map(toDelivery).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+}
+
+/**
+ * Records one attempt and moves the delivery on, if the caller still holds the
+ * claim it made (same attempt number, still SENDING). Returns false when the
+ * claim had been taken over; the attempt is logged either way.
+ */
+export async function completeAttempt(
+  db: Kysely<DB>,
+  args: { delivery: Delivery; result: AttemptResult; next: NextState },
+): Promise<boolean> {
+  const { delivery, result, next } = args;
+  await db
+    .insertInto('webhook_attempts')
+    .values({
+      delivery_id: delivery.id,
+      payment_process_id: delivery.paymentId,
+      attempt_no: delivery.attemptCount,
+      attempted_at: result.attemptedAt,
+      url: result.url,
+      response_code: result.responseCode,
+      error: result.error,
+      duration_ms: result.durationMs,
+      response_body: result.responseBody,
+    })
+    .execute();
+  const updated = await db
+    .updateTable('webhook_deliveries')
+    .set({
+      state: next.state,
+      due_at: next.state === 'PENDING' ? next.dueAt : delivery.dueAt,
+      delivered_at: next.state === 'DELIVERED' ? next.at : null,
+      last_response_code: result.responseCode,
+      last_error: result.error,
+    })
+    .where('id', '=', delivery.id)
+    .where('state', '=', 'SENDING')
+    .where('attempt_count', '=', delivery.attemptCount)
+    .executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
+}
+
+export async function listAttempts(db: Kysely<DB>, paymentId: number): Promise<Attempt[]> {
+  const rows = await db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where('payment_process_id', '=', paymentId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toAttempt);
+}
+
+export async function listDeliveries(db: Kysely<DB>, paymentId: number): Promise<Delivery[]> {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('payment_process_id', '=', paymentId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toDelivery);
+}

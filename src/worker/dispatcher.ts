@@ -1,0 +1,120 @@
+/**
+ * Sends what the outbox owes. Deliveries are claimed in batches of free
+ * slots and sent concurrently (at most `concurrency` at once), each finished
+ * send freeing its slot for the next due delivery — so one slow receiver holds
+ * one slot for at most the request timeout and never stalls the rest.
+ */
+import type { Logger } from '../log.js';
+import type { AttemptResult, Delivery, NextState, Store } from '../store.js';
+import type { Clock } from '../time.js';
+import type { SendWebhook } from '../webhooks/sender.js';
+
+export interface DispatcherOptions {
+  store: Store;
+  send: SendWebhook;
+  clock: Clock;
+  concurrency: number;
+  /** Where a delivery goes after an attempt (see webhooks/backoff.ts). */
+  next: (delivery: Delivery, result: AttemptResult, now: number) => NextState;
+  log: Logger;
+}
+
+export interface DeliveryOutcome {
+  delivery: Delivery;
+  result: AttemptResult;
+  next: NextState;
+}
+
+export class Dispatcher {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private pumping = false;
+  private again = false;
+  private refill: NodeJS.Immediate | null = null;
+  private stopped = false;
+
+  constructor(private readonly o: DispatcherOptions) {}
+
+  /** Sends one claimed delivery now and records the attempt. */
+  async deliver(delivery: Delivery): Promise<DeliveryOutcome> {
+    const attemptedAt = this.o.clock();
+    const sent = await this.o.send(delivery.url, delivery.payload);
+    const result: AttemptResult = { ...sent, attemptedAt, url: delivery.url };
+    const next = this.o.next(delivery, result, this.o.clock());
+    const held = await this.o.store.completeAttempt(delivery, result, next);
+    const fields = {
+      tid: delivery.tid,
+      deliveryId: delivery.id,
+      attempt: delivery.attemptCount,
+      responseCode: result.responseCode,
+      durationMs: result.durationMs,
+    };
+    if (!held) this.o.log.warn(fields, 'webhook attempt finished after its claim was taken over');
+    else if (next.state === 'DELIVERED') this.o.log.info(fields, 'webhook delivered');
+    else this.o.log.warn({ ...fields, error: result.error, next: next.state }, 'webhook not delivered');
+    return { delivery, result, next };
+  }
+
+  /** Asks for a pump on the next turn of the event loop (coalesced). */
+  wake(): void {
+    this.scheduleRefill();
+  }
+
+  /** Claims due deliveries into the free slots and starts sending them. */
+  async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        while (!this.stopped) {
+          const free = this.o.concurrency - this.inFlight.size;
+          if (free <= 0) break;
+          const batch = await this.o.store.claimDueDeliveries(free);
+          for (const delivery of batch) this.track(this.deliver(delivery));
+          if (batch.length < free) break;
+        }
+      } while (this.again && !this.stopped);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Pumps, then waits until every send started so far has been recorded (tests, shutdown). */
+  async runOnce(): Promise<void> {
+    await this.pump();
+    await this.drain();
+  }
+
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Stops claiming; sends already under way finish (await drain()). */
+  stop(): void {
+    this.stopped = true;
+    if (this.refill) clearImmediate(this.refill);
+    this.refill = null;
+  }
+
+  private track(sending: Promise<unknown>): void {
+    const tracked = sending
+      .catch((error: unknown) => this.o.log.error({ err: error }, 'webhook delivery failed to record'))
+      .finally(() => {
+        this.inFlight.delete(tracked);
+        this.scheduleRefill();
+      });
+    this.inFlight.add(tracked);
+  }
+
+  /** A freed slot is refilled on the next turn of the event loop, once for all that finished in this one. */
+  private scheduleRefill(): void {
+    if (this.refill || this.stopped) return;
+    this.refill = setImmediate(() => {
+      this.refill = null;
+      this.pump().catch((error: unknown) => this.o.log.error({ err: error }, 'dispatcher pump failed'));
+    });
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The store on a real database: inserts, compare-and-set claims and
+ * finalizations, the outbox, identifier collisions, restarts and migrations.
+ * Runs once per backend.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database.js';
+import { SchemaTooNew, migrate } from '../src/db/migrate.js';
+import { StoreUnavailable } from '../src/errors.js';
+import { TID_PATTERN } from '../src/payments/ids.js';
+import type { NewPayment } from '../src/payments/payment.js';
+import type { Store } from '../src/store.js';
+import { backends, makeStore } from './setup/store.js';
+
+const WEBHOOK = 'http://127.0.0.1:1/hook';
+const payment = (i = 1): NewPayment => ({
+  orderId: `ORD_${i}`,
+  userPublicId: 'USR_1',
+  amount: 10000 + i,
+  echo: { mid: 'hamster_dummy_mid_001', n: i },
+});
+
+describe.each(backends())('store on $name', (backend) => {
+  let opened: Awaited<ReturnType<typeof backend.open>>;
+  let database: Database;
+  let store: Store;
+  let now: number;
+
+  beforeEach(async () => {
+    opened = await backend.open();
+    database = opened.database;
+    now = new Date(2026, 1, 5, 10, 0, 0).getTime();
+    store = makeStore(database, { clock: () => now });
+  });
+  afterEach(async () => {
+    await database.close();
+    await opened.drop();
+  });
+
+  const count = async (table: 'payments' | 'webhook_deliveries' | 'payment_processes' | 'webhook_attempts') =>
+    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  it('stores an accepted payment as PENDING with every column the seed lists', async () => {
+    const p = await store.acceptPayment(payment(), WEBHOOK);
+    expect(p).toMatchObject({
+      orderId: 'ORD_1',
+      userPublicId: 'USR_1',
+      amount: 10001,
+      status: 'PENDING',
+      approvalNo: null,
+      failReason: null,
+      echo: { mid: 'hamster_dummy_mid_001', n: 1 },
+      webhookUrl: WEBHOOK,
+      webhookSentAt: null,
+      webhookResponseCode: null,
+      requestedAt: now,
+      processingStartedAt: null,
+      processedAt: null,
+    });
+    expect(p.tid).toMatch(/^DUMMY_20260205_\d{8}$/);
+    expect(p.publicId).toMatch(/^[0-9A-Za-z]{11}$/);
+    expect(await store.findPayment(p.tid)).toEqual(p);
+    expect(await store.findPayment('DUMMY_20260205_00000000')).toBeNull();
+  });
+
+  it('keeps echo’s keys in the order they were sent', async () => {
+    const echo = { z: 1, a: 2, m: { y: 1, b: 2 } };
+    const p = await store.acceptPayment({ ...payment(), echo }, WEBHOOK);
+    expect(JSON.stringify((await store.findPayment(p.tid))!.echo)).toBe(JSON.stringify(echo));
+  });
+
+  it('retries a tid collision with a new tid: no failure, no duplicate', async () => {
+    const suffixes = [7, 7, 7, 8];
+    const colliding = makeStore(database, { clock: () => now, tidSuffix: () => suffixes.shift()! });
+    const a = await colliding.acceptPayment(payment(1), WEBHOOK);
+    const b = await colliding.acceptPayment(payment(2), WEBHOOK);
+    expect(a.tid).toBe('DUMMY_20260205_00000007');
+    expect(b.tid).toBe('DUMMY_20260205_00000008');
+    expect(suffixes).toEqual([]);
+    expect(await count('payment_processes')).toBe(2);
+  });
+
+  it('gives up with a clear error only when no free tid can be found', async () => {
+    const stuck = makeStore(database, { clock: () => now, tidSuffix: () => 1 });
+    await stuck.acceptPayment(payment(1), WEBHOOK);
+    await expect(stuck.acceptPayment(payment(2), WEBHOOK)).rejects.toBeInstanceOf(StoreUnavailable);
+    expect(await count('payment_processes')).toBe(1);
+  });
+
+  it('claims PENDING payments oldest first, at most the batch size, as PROCESSING', async () => {
+    const accepted = [];
+    for (let i = 0; i < 5; i++) accepted.push(await store.acceptPayment(payment(i), WEBHOOK));
+    now += 1000;
+    const first = await store.claimPending(3);
+    expect(first.map((p) => p.tid)).toEqual(accepted.slice(0, 3).map((p) => p.tid));
+    for (const p of first) {
+      expect(p.status).toBe('PROCESSING');
+      expect(p.processingStartedAt).toBe(now);
+    }
+    const second = await store.claimPending(3);
+    expect(second.map((p) => p.tid)).toEqual(accepted.slice(3).map((p) => p.tid));
+    expect(await store.claimPending(3)).toEqual([]);
+  });
+
+  it('lets competing claimants on separate connections claim each payment exactly once', async () => {
+    for (let i = 0; i < 300; i++) await store.acceptPayment(payment(i), WEBHOOK);
+    const others = await Promise.all([opened.reopen(), opened.reopen(), opened.reopen()]);
+    const claimants = [store, ...others.map((d) => makeStore(d))];
+    const claimed: string[] = [];
+    await Promise.all(
+      claimants.map(async (s) => {
+        for (;;) {
+          const batch = await s.claimPending(7);
+          if (batch.length === 0) return;
+          claimed.push(...batch.map((p) => p.tid));
+        }
+      }),
+    );
+    await Promise.all(others.map((d) => d.close()));
+    expect(claimed).toHaveLength(300);
+    expect(new Set(claimed).size).toBe(300);
+  });
+
+  it('finalizes PROCESSING → SUCCESS with approval number, payments row and webhook delivery together', async () => {
+    const p = await store.acceptPayment(payment(), WEBHOOK);
+    const [claimed] = await store.claimPending(10);
+    now += 500;
+    const [done] = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], {
+      from: ['PROCESSING'],
+      origin: 'AUTO',
+    });
+    expect(done!.payment).toMatchObject({ tid: p.tid, status: 'SUCCESS', failReason: null, processedAt: now });
+    expect(done!.payment.approvalNo).toMatch(/^AP\d{16}$/);
+    expect(done!.delivery).toMatchObject({ tid: p.tid, state: 'PENDING', attemptCount: 0, dueAt: now, url: WEBHOOK, eventStatus: 'SUCCESS' });
+    expect(JSON.parse(done!.delivery.payload)).toEqual({
+      status: 'SUCCESS',
+      code: '0000',
+      transactionId: p.tid,
+      approvalNo: done!.payment.approvalNo,
+      amount: 10001,
+      echo: { mid: 'hamster_dummy_mid_001', n: 1 },
+      message: 'Payment approved successfully',
+    });
+    const final = await database.db.selectFrom('payments').selectAll().execute();
+    expect(final).toHaveLength(1);
+    expect(final[0]).toMatchObject({ tid: p.tid, status: 'SUCCESS', approval_no: done!.payment.approvalNo, amount: 10001 });
+  });
+
+  it('a compare-and-set lost to another writer changes nothing and owes no webhook', async () => {
+    await store.acceptPayment(payment(), WEBHOOK);
+    const [claimed] = await store.claimPending(1);
+    const first = await store.finalize([{ payment: claimed!, outcome: { status: 'FAILED', reason: 'EXPIRED_CARD' } }], {
+      from: ['PROCESSING'],
+      origin: 'AUTO',
+    });
+    expect(first).toHaveLength(1);
+    const second = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], {
+      from: ['PENDING', 'PROCESSING'],
+      origin: 'MANUAL',
+    });
+    expect(second).toEqual([]);
+    const now2 = (await store.findPayment(claimed!.tid))!;
+    expect(now2.status).toBe('FAILED');
+    expect(now2.failReason).toBe('EXPIRED_CARD');
+    expect(now2.approvalNo).toBeNull();
+    expect(await count('payments')).toBe(1);
+    expect(await count('webhook_deliveries')).toBe(1);
+  });
+
+  it('the scheduler cannot finalize a payment it has not claimed (PENDING is not PROCESSING)', async () => {
+    const p = await store.acceptPayment(payment(), WEBHOOK);
+    expect(await store.finalize([{ payment: p, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' })).toEqual([]);
+    expect((await store.findPayment(p.tid))!.status).toBe('PENDING');
+  });
+
+  it('rolls the whole finalization back when its webhook delivery cannot be written', async () => {
+    await store.acceptPayment(payment(), WEBHOOK);
+    const [claimed] = await store.claimPending(1);
+    await sql`drop table webhook_attempts`.execute(database.db);
+    await sql`drop table webhook_deliveries`.execute(database.db);
+    await expect(
+      store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' }),
+    ).rejects.toThrow();
+    const after = (await store.findPayment(claimed!.tid))!;
+    expect(after.status).toBe('PROCESSING');
+    expect(after.approvalNo).toBeNull();
+    expect(await count('payments')).toBe(0);
+  });
+
+  it('retries an approval-number collision with a fresh number', async () => {
+    const issued = ['AP1000000000000000', 'AP1000000000000000', 'AP1000000000000001'];
+    const s = makeStore(database, { clock: () => now, approvals: { next: () => issued.shift()! } });
+    for (let i = 0; i < 2; i++) await s.acceptPayment(payment(i), WEBHOOK);
+    const claimed = await s.claimPending(2);
+    const a = await s.finalize([{ payment: claimed[0]!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' });
+    const b = await s.finalize([{ payment: claimed[1]!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' });
+    expect(a[0]!.payment.approvalNo).toBe('AP1000000000000000');
+    expect(b[0]!.payment.approvalNo).toBe('AP1000000000000001');
+    expect(await count('payments')).toBe(2);
+  });
+
+  it('hands each due delivery to one sender; a sender whose lease was taken over cannot overwrite the newer claim', async () => {
+    await store.acceptPayment(payment(), WEBHOOK);
+    const [claimed] = await store.claimPending(1);
+    await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' });
+    const [first] = await store.claimDueDeliveries(10);
+    expect(first).toMatchObject({ state: 'SENDING', attemptCount: 1 });
+    expect(await store.claimDueDeliveries(10)).toEqual([]); // leased
+    now += 36_000; // the lease (35 s) ran out: the first sender is presumed dead
+    const [second] = await store.claimDueDeliveries(10);
+    expect(second).toMatchObject({ id: first!.id, attemptCount: 2 });
+    const result = { attemptedAt: now, url: WEBHOOK, responseCode: 500, error: null, durationMs: 3, responseBody: 'late' };
+    expect(await store.completeAttempt(first!, result, { state: 'DEAD' })).toBe(false);
+    expect(await store.completeAttempt(second!, { ...result, responseCode: 200 }, { state: 'DELIVERED', at: now })).toBe(true);
+    const [delivery] = await store.listDeliveries(claimed!.id);
+    expect(delivery).toMatchObject({ state: 'DELIVERED', deliveredAt: now, lastResponseCode: 200 });
+    expect((await store.listAttempts(claimed!.id)).map((a) => [a.attemptNo, a.responseCode])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
+  });
+
+  it('records the first successful delivery time and never moves it; keeps the last response code', async () => {
+    await store.acceptPayment(payment(), WEBHOOK);
+    const [claimed] = await store.claimPending(1);
+    const [done] = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' });
+    const [d1] = await store.claimDueDeliveries(1);
+    const ok = { url: WEBHOOK, error: null, durationMs: 1, responseBody: null };
+    await store.completeAttempt(d1!, { ...ok, attemptedAt: now, responseCode: 200 }, { state: 'DELIVERED', at: now });
+    const firstSent = now;
+    now += 10_000;
+    const d2 = await store.openManualDelivery(done!.payment);
+    await store.completeAttempt(d2, { ...ok, attemptedAt: now, responseCode: 204 }, { state: 'DELIVERED', at: now });
+    now += 10_000;
+    const d3 = await store.openManualDelivery(done!.payment);
+    await store.completeAttempt(d3, { ...ok, attemptedAt: now, responseCode: 503 }, { state: 'DEAD' });
+    const p = (await store.findPayment(claimed!.tid))!;
+    expect(p.webhookSentAt).toBe(firstSent);
+    expect(p.webhookResponseCode).toBe(503);
+    expect(await count('webhook_attempts')).toBe(3);
+  });
+
+  it('keeps everything across a restart (close and reopen the same database)', async () => {
+    const p = await store.acceptPayment(payment(), WEBHOOK);
+    await database.close();
+    database = await opened.reopen();
+    await migrate(database);
+    const again = makeStore(database);
+    expect(await again.findPayment(p.tid)).toEqual(p);
+  });
+
+  it('migrates once, and refuses a database migrated by a newer version', async () => {
+    expect(await migrate(database)).toEqual([]);
+    await database.db.insertInto('hamster_schema_migrations').values({ name: '9999_from_the_future', applied_at: 0 }).execute();
+    await expect(migrate(database)).rejects.toBeInstanceOf(SchemaTooNew);
+    await expect(migrate(database)).rejects.toThrow(/newer hamster-pg.*9999_from_the_future/);
+  });
+});
+
+describe('store on sqlite specifically', () => {
+  it('commits an accepted payment before returning: another connection sees it at once', async () => {
+    const { sqliteBackend } = await import('./setup/store.js');
+    const opened = await sqliteBackend.open();
+    const store = makeStore(opened.database);
+    const p = await store.acceptPayment(payment(), WEBHOOK);
+    const path = opened.database.location.replace(/^SQLite /, '');
+    const other = new BetterSqlite3(path, { readonly: true });
+    const row = other.prepare('select status, tid from payment_processes where tid = ?').get(p.tid);
+    other.close();
+    expect(row).toEqual({ status: 'PENDING', tid: p.tid });
+    expect(p.tid).toMatch(TID_PATTERN);
+    await opened.database.close();
+    await opened.drop();
+  });
+});
