@@ -16,10 +16,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const storedCount = async () =>
-  Number(
-    (await t.app.database.db.selectFrom('payment_processes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
-  );
+const storedCount = () => t.count('payment_processes');
 
 const seedRequest = {
   userPublicId: 'USR_123',

@@ -14,10 +14,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const stored = async () =>
-  Number(
-    (await t.app.database.db.selectFrom('payment_processes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
-  );
+const stored = () => t.count('payment_processes');
 
 /** Bodies that look like payments, with every field sometimes wrong. */
 const paymentLike = fc.record(

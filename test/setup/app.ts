@@ -19,6 +19,8 @@ export interface TestApp {
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   postPayment(body?: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }>;
   get(path: string): Promise<Response>;
+  /** Rows in a table, read straight from the database. */
+  count(table: 'payment_processes' | 'payments' | 'webhook_deliveries' | 'webhook_attempts'): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,10 @@ export async function startTestApp(
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
     },
     get: (path) => fetch(`${url}${path}`),
+    async count(table) {
+      const row = await app.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
     async close() {
       await app.stop();
       if (!options.receiver) await receiver.close();
