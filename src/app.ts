@@ -3,6 +3,7 @@
  * webhook dispatcher and the HTTP API from one Config, and starts and stops
  * them in the right order.
  */
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -15,7 +16,8 @@ import { registerPaymentRoutes } from './payments/payment.routes.js';
 import { randomForPayments } from './payments/random.js';
 import { Store } from './store.js';
 import { systemClock, type Clock } from './time.js';
-import { SINGLE_ATTEMPT, afterAttempt } from './webhooks/backoff.js';
+import { afterAttempt, type RetryPolicy } from './webhooks/backoff.js';
+import { secretKey, signedHeaders } from './webhooks/signing.js';
 import { createSender, type Sender } from './webhooks/sender.js';
 import { Dispatcher } from './worker/dispatcher.js';
 import { Poller } from './worker/poller.js';
@@ -24,16 +26,18 @@ import { Processor } from './worker/processor.js';
 export interface AppOptions {
   logger?: Logger;
   clock?: Clock;
+  /** Randomness for retry jitter (tests make it fixed). */
+  random?: () => number;
   /** Folder that a relative database path is resolved against. */
   cwd?: string;
   /** Source of the tid's 8 random digits (tests force collisions with it). */
   tidSuffix?: TidSuffixSource;
 }
 
-/** How many webhooks may be in flight at once. */
-const DISPATCH_CONCURRENCY = 64;
-/** A claimed delivery's lease: the request timeout plus a generous margin for recording it. */
-const LEASE_MARGIN_MS = 30_000;
+/** Expired Idempotency-Keys are deleted this often (they already count as absent). */
+const SWEEP_EVERY_MS = 10 * 60_000;
+/** A leased Snowflake worker id is renewed this often (it lapses after a minute without). */
+const HEARTBEAT_EVERY_MS = 10_000;
 
 export class App {
   readonly log: Logger;
@@ -44,6 +48,12 @@ export class App {
   private readonly sender: Sender;
   private readonly processorLoop: Poller;
   private readonly dispatcherLoop: Poller;
+  private readonly sweepLoop: Poller;
+  private readonly heartbeatLoop: Poller;
+  /** Names this process in the worker-id leases. */
+  readonly instanceId = randomUUID();
+  private workerId = 0;
+  private leasedWorkerId = false;
   private listening = false;
   private stopping: Promise<void> | null = null;
   private baseUrl: string | null = null;
@@ -56,6 +66,12 @@ export class App {
     const clock = options.clock ?? systemClock;
     this.log = options.logger ?? createLogger(config.logging.level);
     const polling = config.payment.process.polling;
+    const webhook = config.payment.webhook;
+    const retry: RetryPolicy = {
+      scheduleMs: webhook.retry.scheduleMs,
+      jitterPercent: webhook.retry.jitterPercent,
+      random: options.random ?? Math.random,
+    };
 
     this.store = new Store({
       database,
@@ -63,16 +79,20 @@ export class App {
       snowflake: new Snowflake(0, clock),
       approvals: new ApprovalNumbers(),
       tidSuffix: options.tidSuffix ?? randomTidSuffix,
-      deliveryLeaseMs: config.payment.webhook.timeoutMs + LEASE_MARGIN_MS,
+      leaseMs: config.payment.process.leaseMs,
+      webhookTimeoutMs: webhook.timeoutMs,
+      retry,
+      idempotencyTtlMs: config.payment.idempotency.ttlMs,
     });
-    this.sender = createSender({ timeoutMs: config.payment.webhook.timeoutMs });
+    this.sender = createSender({ timeoutMs: webhook.timeoutMs, connections: webhook.concurrency });
+    const keys = webhook.secrets.map(secretKey);
     this.dispatcher = new Dispatcher({
       store: this.store,
       send: this.sender.send,
       clock,
-      concurrency: DISPATCH_CONCURRENCY,
-      next: (delivery, result, now) =>
-        afterAttempt({ attemptNo: delivery.attemptCount, result, now, scheduleMs: SINGLE_ATTEMPT }),
+      concurrency: webhook.concurrency,
+      sign: (delivery, nowMs) => signedHeaders(keys, delivery.webhookId, nowMs, delivery.payload),
+      next: (delivery, result, now) => afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: retry }),
       log: this.log,
     });
     const randomFor = randomForPayments(config.payment.process.randomSeed);
@@ -99,6 +119,24 @@ export class App {
       onError: (error) => this.log.error({ err: error }, 'delivery pass failed'),
     });
 
+    this.sweepLoop = new Poller({
+      initialDelayMs: SWEEP_EVERY_MS,
+      fixedDelayMs: SWEEP_EVERY_MS,
+      pass: () => this.store.sweepIdempotencyKeys(),
+      onError: (error) => this.log.error({ err: error }, 'idempotency key sweep failed'),
+    });
+
+    this.heartbeatLoop = new Poller({
+      initialDelayMs: HEARTBEAT_EVERY_MS,
+      fixedDelayMs: HEARTBEAT_EVERY_MS,
+      pass: async () => {
+        const id = await this.store.renewWorkerId(this.workerId, this.instanceId);
+        if (id !== this.workerId) this.log.warn({ was: this.workerId, now: id }, 'Snowflake worker id lease was lost; leased another');
+        this.workerId = id;
+      },
+      onError: (error) => this.log.error({ err: error }, 'worker id heartbeat failed'),
+    });
+
     this.http = createHttpServer(this.log);
     registerPaymentRoutes(this.http, {
       store: this.store,
@@ -117,7 +155,21 @@ export class App {
       await database.close();
       throw error;
     }
-    return new App(config, database, options);
+    const app = new App(config, database, options);
+    await app.takeWorkerId();
+    return app;
+  }
+
+  /** The configured Snowflake worker id, or a free one leased from the database. */
+  private async takeWorkerId(): Promise<void> {
+    const configured = this.config.server.workerId;
+    if (configured !== null) {
+      this.store.setWorkerId(configured);
+      this.workerId = configured;
+      return;
+    }
+    this.workerId = await this.store.leaseWorkerId(this.instanceId);
+    this.leasedWorkerId = true;
   }
 
   /** The base URL the API listens on (after start()). */
@@ -135,6 +187,8 @@ export class App {
     const polling = this.config.payment.process.polling;
     if (polling.enabled) this.processorLoop.start();
     this.dispatcherLoop.start();
+    this.sweepLoop.start();
+    if (this.leasedWorkerId) this.heartbeatLoop.start();
     this.log.info(
       {
         url: this.baseUrl,
@@ -143,6 +197,9 @@ export class App {
         polling: polling.enabled ? { fixedDelayMs: polling.fixedDelayMs, initialDelayMs: polling.initialDelayMs, batchSize: polling.batchSize } : 'disabled',
         successRate: this.config.payment.process.successRate,
         randomSeed: this.config.payment.process.randomSeed,
+        workerId: this.workerId,
+        retryScheduleMs: this.config.payment.webhook.retry.scheduleMs,
+        signed: this.config.payment.webhook.secrets.length > 0,
       },
       `hamster-pg listening on ${this.baseUrl}`,
     );
@@ -169,8 +226,11 @@ export class App {
     await this.processorLoop.stop();
     this.dispatcher.stop();
     await this.dispatcherLoop.stop();
+    await this.sweepLoop.stop();
+    await this.heartbeatLoop.stop();
     await this.dispatcher.drain();
     await this.sender.close();
+    if (this.leasedWorkerId) await this.store.releaseWorkerId(this.workerId, this.instanceId).catch(() => undefined);
     await this.database.close();
     this.log.info('hamster-pg stopped');
   }

@@ -42,7 +42,8 @@ function serveHelp(): string {
   const width = Math.max(...CONFIG_KEYS.map((k) => k.length)) + 2;
   const rows = CONFIG_KEYS.map((key) => {
     const spec = KEYS[key];
-    const def = spec.default === null ? '(unset)' : String(spec.default);
+    const def =
+      spec.default === null || (Array.isArray(spec.default) && spec.default.length === 0) ? '(unset)' : String(spec.default);
     return `  --${key.padEnd(width)}${spec.help}\n  ${''.padEnd(width + 2)}env ${envName(key)}, default ${def}`;
   });
   return `Usage: hamster-pg serve [options]
@@ -79,11 +80,14 @@ Options:
   --port N        port to listen on (default 8082)
   --address HOST  address to listen on (default 127.0.0.1)
   --path PATH     webhook path (default /api/webhook/pg/DUMMY)
+  --secret S      verify Standard Webhooks signatures with secret S (whsec_…);
+                  repeat for several (key rotation); each webhook is marked ✓ or ✗
   --json          print one JSON line per request instead of the readable form
   -h, --help      this help
 
-Example:
+Examples:
   hamster-pg sink --port 8082
+  hamster-pg sink --secret whsec_naqIJUztaeyYh7ufvdx7b29g9GKmjtG9
 `;
 
 async function serve(args: string[]): Promise<void> {
@@ -158,6 +162,7 @@ async function sink(args: string[]): Promise<void> {
       address: { type: 'string', default: '127.0.0.1' },
       path: { type: 'string', default: '/api/webhook/pg/DUMMY' },
       json: { type: 'boolean', default: false },
+      secret: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -172,7 +177,13 @@ async function sink(args: string[]): Promise<void> {
   if (!values.path.startsWith('/')) {
     throw new ConfigError(`Invalid value for --path: ${JSON.stringify(values.path)} — allowed: a path starting with /`);
   }
+  for (const secret of values.secret) {
+    if (KEYS['payment.webhook.secret'].read(secret) === undefined) {
+      throw new ConfigError(`Invalid value for --secret: ${JSON.stringify(secret)} — allowed: ${KEYS['payment.webhook.secret'].allowed}`);
+    }
+  }
   const started = await startSink({
+    secrets: values.secret,
     port,
     address: values.address,
     path: values.path,

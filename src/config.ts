@@ -11,10 +11,17 @@ import { CONFIG_KEYS, KEYS, envName, type ConfigKey } from './config.keys.js';
 import { ConfigError } from './errors.js';
 
 export interface Config {
-  readonly server: { readonly port: number; readonly address: string };
+  readonly server: { readonly port: number; readonly address: string; readonly workerId: number | null };
   readonly database: { readonly url: string };
   readonly payment: {
-    readonly webhook: { readonly url: string; readonly timeoutMs: number };
+    readonly webhook: {
+      readonly url: string;
+      readonly timeoutMs: number;
+      readonly concurrency: number;
+      /** Standard Webhooks secrets (`whsec_…`); empty: webhooks are not signed. */
+      readonly secrets: readonly string[];
+      readonly retry: { readonly scheduleMs: readonly number[]; readonly jitterPercent: number };
+    };
     readonly process: {
       readonly polling: {
         readonly enabled: boolean;
@@ -24,7 +31,9 @@ export interface Config {
       };
       readonly successRate: number;
       readonly randomSeed: string | null;
+      readonly leaseMs: number;
     };
+    readonly idempotency: { readonly ttlMs: number };
   };
   readonly logging: { readonly level: string };
 }
@@ -86,10 +95,19 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   };
 
   const config: Config = deepFreeze({
-    server: { port: value('server.port'), address: value('server.address') },
+    server: { port: value('server.port'), address: value('server.address'), workerId: value('server.worker-id') },
     database: { url: value('database.url') },
     payment: {
-      webhook: { url: value('payment.webhook.url'), timeoutMs: value('payment.webhook.timeout') },
+      webhook: {
+        url: value('payment.webhook.url'),
+        timeoutMs: value('payment.webhook.timeout'),
+        concurrency: value('payment.webhook.concurrency'),
+        secrets: value('payment.webhook.secret'),
+        retry: {
+          scheduleMs: value('payment.webhook.retry.schedule'),
+          jitterPercent: value('payment.webhook.retry.jitter'),
+        },
+      },
       process: {
         polling: {
           enabled: value('payment.process.polling.enabled'),
@@ -99,7 +117,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
         },
         successRate: value('payment.process.success-rate'),
         randomSeed: value('payment.process.random-seed'),
+        leaseMs: value('payment.process.lease'),
       },
+      idempotency: { ttlMs: value('payment.idempotency.ttl') },
     },
     logging: { level: value('logging.level') },
   });

@@ -1,28 +1,39 @@
 /**
  * The store: the one way in to the data. It composes the repositories into
  * transactions — a finalization, its `payments` row and the webhook it owes
- * commit together (the outbox pattern) — and owns identifier generation with
- * its collision retries. Workers, routes and the trigger use nothing else.
+ * commit together (the outbox pattern); a payment and the Idempotency-Key
+ * response that replays it commit together — and owns identifier generation
+ * with its collision retries. Workers, routes and the trigger use nothing else.
  */
+import { randomUUID } from 'node:crypto';
 import type { Database } from './db/database.js';
-import { StoreUnavailable } from './errors.js';
+import { StatusConflict, StoreUnavailable } from './errors.js';
+import * as idempotency from './payments/idempotency.repository.js';
 import { makeTid, type ApprovalNumbers, type Snowflake, type TidSuffixSource } from './payments/ids.js';
-import type { NewPayment, Outcome, PaymentProcess, PaymentStatus } from './payments/payment.js';
+import { isFinal, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from './payments/payment.js';
 import * as payments from './payments/payment.repository.js';
+import * as workers from './payments/worker-id.repository.js';
 import type { Clock } from './time.js';
+import { firstAttemptAt, type RetryPolicy } from './webhooks/backoff.js';
 import * as deliveries from './webhooks/delivery.repository.js';
 import { webhookBody } from './webhooks/payload.js';
+import { webhookIdFor } from './webhooks/signing.js';
 
 export type { Attempt, AttemptResult, Delivery, DeliveryOrigin, NextState } from './webhooks/delivery.repository.js';
+export type { BeginResult } from './payments/idempotency.repository.js';
 
 export interface StoreOptions {
   database: Database;
   clock: Clock;
-  snowflake: Pick<Snowflake, 'nextBase62'>;
+  snowflake: Pick<Snowflake, 'nextBase62' | 'setWorkerId'>;
   approvals: Pick<ApprovalNumbers, 'next'>;
   tidSuffix: TidSuffixSource;
-  /** How long a claimed delivery stays with its sender before others may take it back. */
-  deliveryLeaseMs: number;
+  /** How long a claim (a PROCESSING payment; a SENDING webhook beyond its timeout) is held. */
+  leaseMs: number;
+  /** The webhook request timeout: a delivery's lease is this plus `leaseMs`. */
+  webhookTimeoutMs: number;
+  retry: RetryPolicy;
+  idempotencyTtlMs: number;
 }
 
 export interface Decision {
@@ -34,6 +45,9 @@ export interface Finalized {
   payment: PaymentProcess;
   delivery: deliveries.Delivery;
 }
+
+/** A Snowflake worker lease whose heartbeat is older than this is free for another process. */
+const WORKER_LEASE_MS = 60_000;
 
 /** A fresh random tid collides with an existing one about once per 10^8/n payments a day; 20 tries in a row cannot all collide unless the day's tids are nearly used up. */
 const TID_TRIES = 20;
@@ -47,50 +61,144 @@ export class Store {
     return this.o.database;
   }
 
-  /** Inserts a PENDING payment; a tid collision is retried with a new tid, never surfaced. */
-  async acceptPayment(input: NewPayment, webhookUrl: string): Promise<PaymentProcess> {
+  private get deliveryLeaseMs(): number {
+    return this.o.webhookTimeoutMs + this.o.leaseMs;
+  }
+
+  /**
+   * Inserts a PENDING payment; a tid collision is retried with a new tid,
+   * never surfaced. With `idempotency`, the response that replays this
+   * request is stored in the same transaction.
+   */
+  async acceptPayment(
+    input: NewPayment,
+    webhookUrl: string,
+    idem?: { key: string; render: (payment: PaymentProcess) => { code: number; body: string } },
+  ): Promise<PaymentProcess> {
     const { db, caps } = this.o.database;
     const now = this.o.clock();
     const echo = input.echo === null ? null : JSON.stringify(input.echo);
-    const publicId = this.o.snowflake.nextBase62();
+    let publicId = this.o.snowflake.nextBase62();
     for (let i = 0; i < TID_TRIES; i++) {
+      const values = {
+        public_id: publicId,
+        tid: makeTid(now, this.o.tidSuffix()),
+        order_id: input.orderId,
+        user_public_id: input.userPublicId,
+        amount: input.amount,
+        status: 'PENDING',
+        echo,
+        webhook_url: webhookUrl,
+        requested_at: now,
+      };
       try {
-        return await payments.insertPaymentProcess(db, {
-          public_id: publicId,
-          tid: makeTid(now, this.o.tidSuffix()),
-          order_id: input.orderId,
-          user_public_id: input.userPublicId,
-          amount: input.amount,
-          status: 'PENDING',
-          echo,
-          webhook_url: webhookUrl,
-          requested_at: now,
+        if (!idem) return await payments.insertPaymentProcess(db, values);
+        return await db.transaction().execute(async (trx) => {
+          const payment = await payments.insertPaymentProcess(trx, values);
+          const { code, body } = idem.render(payment);
+          await idempotency.completeKey(trx, { key: idem.key, code, body, paymentId: payment.id });
+          return payment;
         });
       } catch (error) {
-        if (!caps.isUniqueViolation(error, 'payment_processes', 'tid')) throw error;
+        // Leased worker ids keep public ids distinct; should two processes
+        // still share one (configured alike), the next id is simply taken.
+        if (caps.isUniqueViolation(error, 'payment_processes', 'public_id')) publicId = this.o.snowflake.nextBase62();
+        else if (!caps.isUniqueViolation(error, 'payment_processes', 'tid')) throw error;
       }
     }
     throw new StoreUnavailable(`Could not find a free tid for today after ${TID_TRIES} tries`);
+  }
+
+  /** Starts a request with an Idempotency-Key: new, a replay, a different request, or one still in flight. */
+  async beginIdempotent(key: string, hash: string): Promise<idempotency.BeginResult> {
+    const { db, caps } = this.o.database;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute((trx) =>
+          idempotency.beginKey(trx, {
+            key,
+            hash,
+            now: this.o.clock(),
+            lockMs: this.o.leaseMs,
+            ttlMs: this.o.idempotencyTtlMs,
+          }),
+        );
+      } catch (error) {
+        // Two first requests raced to insert the key; the loser looks again.
+        if (attempt >= 3 || !caps.isUniqueViolation(error, 'idempotency_keys', 'key')) throw error;
+      }
+    }
+  }
+
+  releaseIdempotencyKey(key: string): Promise<void> {
+    return idempotency.releaseKey(this.o.database.db, key);
+  }
+
+  sweepIdempotencyKeys(): Promise<number> {
+    return idempotency.deleteExpiredKeys(this.o.database.db, this.o.clock());
+  }
+
+  setWorkerId(id: number): void {
+    this.o.snowflake.setWorkerId(id);
+  }
+
+  /** Leases a free Snowflake worker id for this process and starts minting public ids with it. */
+  async leaseWorkerId(instanceId: string): Promise<number> {
+    const now = this.o.clock();
+    const id = await this.o.database.db
+      .transaction()
+      .execute((trx) => workers.leaseWorkerId(trx, { instanceId, now, staleBefore: now - WORKER_LEASE_MS }));
+    this.o.snowflake.setWorkerId(id);
+    return id;
+  }
+
+  /** Keeps the lease; if it was lost (a stall longer than the lease), takes a new id. */
+  async renewWorkerId(workerId: number, instanceId: string): Promise<number> {
+    const held = await workers.renewWorkerId(this.o.database.db, { workerId, instanceId, now: this.o.clock() });
+    return held ? workerId : this.leaseWorkerId(instanceId);
+  }
+
+  releaseWorkerId(workerId: number, instanceId: string): Promise<void> {
+    return workers.releaseWorkerId(this.o.database.db, { workerId, instanceId });
   }
 
   findPayment(tid: string): Promise<PaymentProcess | null> {
     return payments.findPaymentByTid(this.o.database.db, tid);
   }
 
-  claimPending(limit: number): Promise<PaymentProcess[]> {
+  /**
+   * Claims up to `limit` payments for processing under one new claim token:
+   * first those whose PROCESSING lease ran out (their worker died), then
+   * PENDING ones, oldest first.
+   */
+  async claimPending(limit: number): Promise<{ claimed: PaymentProcess[]; reclaimed: number }> {
     const { db, caps } = this.o.database;
-    return payments.claimPendingPayments(db, caps, { limit, now: this.o.clock() });
+    const now = this.o.clock();
+    const token = randomUUID();
+    const reclaimed = await payments.reclaimExpiredPayments(db, caps, {
+      limit,
+      now,
+      token,
+      startedBefore: now - this.o.leaseMs,
+    });
+    const fresh =
+      reclaimed.length < limit
+        ? await payments.claimPendingPayments(db, caps, { limit: limit - reclaimed.length, now, token })
+        : [];
+    return { claimed: [...reclaimed, ...fresh], reclaimed: reclaimed.length };
   }
 
   /**
    * Finalizes each decided payment that is still in one of `from` — with its
-   * `payments` row and its webhook delivery — in one transaction. Payments
-   * whose compare-and-set lost are left alone and not returned.
-   * With `claimDelivery` the deliveries start claimed by the caller.
+   * `payments` row and its webhook delivery — in one transaction. With
+   * `fenced`, a PROCESSING payment must still hold the claim token it was
+   * decided under. Payments whose compare-and-set lost are left alone and
+   * not returned. With `claimDelivery` the deliveries start claimed by the
+   * caller, who sends them now.
    */
   async finalize(
     decisions: readonly Decision[],
-    opts: { from: readonly PaymentStatus[]; origin: deliveries.DeliveryOrigin; claimDelivery?: boolean },
+    opts: { from: readonly PaymentStatus[]; fenced: boolean; origin: deliveries.DeliveryOrigin; claimDelivery?: boolean },
   ): Promise<Finalized[]> {
     if (decisions.length === 0) return [];
     const { db, caps } = this.o.database;
@@ -104,6 +212,7 @@ export class Store {
             const final = await payments.finalizePaymentProcess(trx, {
               id: payment.id,
               from: opts.from,
+              ...(opts.fenced ? { claimToken: payment.claimToken ?? '' } : {}),
               outcome,
               approvalNo,
               now,
@@ -111,14 +220,11 @@ export class Store {
             if (final === null) continue;
             await payments.insertFinalPayment(trx, final);
             const delivery = await deliveries.createDelivery(trx, {
-              paymentId: final.id,
-              tid: final.tid,
-              eventStatus: outcome.status,
-              origin: opts.origin,
-              url: final.webhookUrl,
-              payload: JSON.stringify(webhookBody({ ...final, status: outcome.status })),
+              ...this.deliveryFor(final, outcome.status, opts.origin),
               now,
-              ...(opts.claimDelivery ? { claimedUntil: now + this.o.deliveryLeaseMs } : {}),
+              ...(opts.claimDelivery
+                ? { claimedUntil: now + this.deliveryLeaseMs }
+                : { dueAt: firstAttemptAt(now, this.o.retry) }),
             });
             done.push({ payment: final, delivery });
           }
@@ -130,28 +236,38 @@ export class Store {
     }
   }
 
-  /** A new delivery of a final payment's webhook, claimed by the caller (manual re-send). */
-  openManualDelivery(payment: PaymentProcess): Promise<deliveries.Delivery> {
-    if (payment.status !== 'SUCCESS' && payment.status !== 'FAILED') {
-      throw new Error(`payment ${payment.tid} is not final`);
-    }
+  /**
+   * A final payment's webhook, claimed by the caller to be sent now: the
+   * delivery of it that waits for a retry, if there is one (its wait is cut
+   * short), otherwise a new MANUAL delivery — also after a DEAD one.
+   */
+  async resendNow(payment: PaymentProcess): Promise<deliveries.Delivery> {
+    const status = payment.status;
+    if (!isFinal(status)) throw new StatusConflict(`Payment ${payment.tid} is ${status}; it has no final state to announce yet`);
+    const { db } = this.o.database;
     const now = this.o.clock();
-    return deliveries.createDelivery(this.o.database.db, {
+    const leaseUntil = now + this.deliveryLeaseMs;
+    const waiting = await deliveries.claimWaitingDelivery(db, { paymentId: payment.id, eventStatus: status, leaseUntil });
+    if (waiting) return waiting;
+    return deliveries.createDelivery(db, { ...this.deliveryFor(payment, status, 'MANUAL'), now, claimedUntil: leaseUntil });
+  }
+
+  private deliveryFor(payment: PaymentProcess, status: 'SUCCESS' | 'FAILED', origin: deliveries.DeliveryOrigin) {
+    return {
       paymentId: payment.id,
       tid: payment.tid,
-      eventStatus: payment.status,
-      origin: 'MANUAL',
+      webhookId: webhookIdFor(payment.publicId, status),
+      eventStatus: status,
+      origin,
       url: payment.webhookUrl,
-      payload: JSON.stringify(webhookBody({ ...payment, status: payment.status })),
-      now,
-      claimedUntil: now + this.o.deliveryLeaseMs,
-    });
+      payload: JSON.stringify(webhookBody({ ...payment, status })),
+    };
   }
 
   claimDueDeliveries(limit: number): Promise<deliveries.Delivery[]> {
     const { db, caps } = this.o.database;
     const now = this.o.clock();
-    return deliveries.claimDueDeliveries(db, caps, { limit, now, leaseUntil: now + this.o.deliveryLeaseMs });
+    return deliveries.claimDueDeliveries(db, caps, { limit, now, leaseUntil: now + this.deliveryLeaseMs });
   }
 
   /** Logs an attempt, moves its delivery on and updates the payment's webhook fields — together. */

@@ -110,4 +110,49 @@ describe('hamster-pg command', () => {
     expect(res.status).toBe(404);
     await sink.waitFor(/not a webhook: the sink listens on POST \/api\/webhook\/pg\/DUMMY/);
   });
+
+  it('sink --secret verifies each webhook’s signature (standardwebhooks) and flags forgeries', async () => {
+    const secret = `whsec_${Buffer.from('the sink and the gateway share this').toString('base64')}`;
+    const sink = start(['sink', '--port', '0', '--secret', secret]);
+    const [, sinkUrl] = await sink.waitFor(SINK_LISTENING);
+    const serve = start([
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      'signed.db',
+      '--webhook-url',
+      sinkUrl!,
+      '--payment.webhook.secret',
+      secret,
+      '--payment.process.polling.initial-delay',
+      '0',
+      '--payment.process.polling.fixed-delay',
+      '100',
+    ]);
+    const [, url] = await serve.waitFor(LISTENING);
+    await fetch(`${url}/api/payment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderId: 'SIGNED', amount: 1 }),
+    });
+    await sink.waitFor(/✓ signature valid {2}webhook-id msg_/);
+    await fetch(sinkUrl!, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': 'msg_forged',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': 'v1,Zm9yZ2VkIHNpZ25hdHVyZQ==',
+      },
+      body: '{"status":"SUCCESS","transactionId":"DUMMY_20260205_00000001"}',
+    });
+    await sink.waitFor(/✗ signature INVALID: No matching signature found/);
+  });
+
+  it('sink refuses a secret that is not whsec_ base64', async () => {
+    const sink = start(['sink', '--secret', 'letmein']);
+    expect((await sink.exited).code).toBe(2);
+    expect(sink.stderr()).toMatch(/Invalid value for --secret: "letmein"/);
+  });
 });

@@ -17,15 +17,23 @@ describe('configuration', () => {
     const { config, file } = load();
     expect(file).toBeNull();
     expect(config).toEqual({
-      server: { port: 8083, address: '127.0.0.1' },
+      server: { port: 8083, address: '127.0.0.1', workerId: null },
       database: { url: './data/hamster-pg.db' },
       payment: {
-        webhook: { url: 'http://127.0.0.1:8082/api/webhook/pg/DUMMY', timeoutMs: 5000 },
+        webhook: {
+          url: 'http://127.0.0.1:8082/api/webhook/pg/DUMMY',
+          timeoutMs: 5000,
+          concurrency: 64,
+          secrets: [],
+          retry: { scheduleMs: [0, 5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000], jitterPercent: 10 },
+        },
         process: {
           polling: { enabled: true, fixedDelayMs: 3000, initialDelayMs: 5000, batchSize: 10 },
           successRate: 80,
           randomSeed: null,
+          leaseMs: 30_000,
         },
+        idempotency: { ttlMs: 86_400_000 },
       },
       logging: { level: 'info' },
     });
@@ -118,6 +126,35 @@ describe('configuration', () => {
     expect(config.payment.process.successRate).toBe(80);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/unknown key payment\.process\.sucess-rate .*did you mean payment\.process\.success-rate/);
+  });
+
+  it('reads lists from YAML or as comma-separated text: retry schedule and secrets', () => {
+    const secret = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+    const other = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    expect(load({ env: { PAYMENT_WEBHOOK_RETRY_SCHEDULE: '0, 1s,1m 1h,1d' } }).config.payment.webhook.retry.scheduleMs).toEqual([
+      0, 1000, 60_000, 3_600_000, 86_400_000,
+    ]);
+    expect(load({ env: { PAYMENT_WEBHOOK_SECRET: `${secret},${other}` } }).config.payment.webhook.secrets).toEqual([secret, other]);
+    writeFileSync(
+      join(dir.path, 'application.yml'),
+      `payment:\n  webhook:\n    secret: [${secret}]\n    retry:\n      schedule: [0, 2s, 10s]\n`,
+    );
+    const { config } = load();
+    expect(config.payment.webhook.retry.scheduleMs).toEqual([0, 2000, 10_000]);
+    expect(config.payment.webhook.secrets).toEqual([secret]);
+  });
+
+  it.each([
+    ['PAYMENT_WEBHOOK_SECRET', 'not-a-secret'],
+    ['PAYMENT_WEBHOOK_SECRET', 'whsec_c2hvcnQ='], // base64 of 5 bytes: too short
+    ['PAYMENT_WEBHOOK_SECRET', 'whsec_!!!!'],
+    ['PAYMENT_WEBHOOK_RETRY_SCHEDULE', '0,soon'],
+    ['PAYMENT_WEBHOOK_RETRY_SCHEDULE', '0,8d'],
+    ['PAYMENT_WEBHOOK_RETRY_JITTER', '101'],
+    ['PAYMENT_PROCESS_LEASE', '10ms'],
+    ['PAYMENT_IDEMPOTENCY_TTL', '31d'],
+  ])('refuses %s=%s', (env, value) => {
+    expect(() => load({ env: { [env]: value } })).toThrow(new RegExp(`from ${env}\\): ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
   it('refuses PostgreSQL URLs for now, with a clear message', () => {

@@ -93,26 +93,26 @@ describe.each(backends())('store on $name', (backend) => {
     const accepted = [];
     for (let i = 0; i < 5; i++) accepted.push(await store.acceptPayment(payment(i), WEBHOOK));
     now += 1000;
-    const first = await store.claimPending(3);
+    const first = (await store.claimPending(3)).claimed;
     expect(first.map((p) => p.tid)).toEqual(accepted.slice(0, 3).map((p) => p.tid));
     for (const p of first) {
       expect(p.status).toBe('PROCESSING');
       expect(p.processingStartedAt).toBe(now);
     }
-    const second = await store.claimPending(3);
+    const second = (await store.claimPending(3)).claimed;
     expect(second.map((p) => p.tid)).toEqual(accepted.slice(3).map((p) => p.tid));
-    expect(await store.claimPending(3)).toEqual([]);
+    expect((await store.claimPending(3)).claimed).toEqual([]);
   });
 
   it('lets competing claimants on separate connections claim each payment exactly once', async () => {
     for (let i = 0; i < 300; i++) await store.acceptPayment(payment(i), WEBHOOK);
     const others = await Promise.all([opened.reopen(), opened.reopen(), opened.reopen()]);
-    const claimants = [store, ...others.map((d) => makeStore(d))];
+    const claimants = [store, ...others.map((d) => makeStore(d, { clock: () => now }))];
     const claimed: string[] = [];
     await Promise.all(
       claimants.map(async (s) => {
         for (;;) {
-          const batch = await s.claimPending(7);
+          const batch = (await s.claimPending(7)).claimed;
           if (batch.length === 0) return;
           claimed.push(...batch.map((p) => p.tid));
         }
@@ -125,11 +125,11 @@ describe.each(backends())('store on $name', (backend) => {
 
   it('finalizes PROCESSING → SUCCESS with approval number, payments row and webhook delivery together', async () => {
     const p = await store.acceptPayment(payment(), WEBHOOK);
-    const [claimed] = await store.claimPending(10);
+    const [claimed] = (await store.claimPending(10)).claimed;
     now += 500;
     const [done] = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], {
       from: ['PROCESSING'],
-      origin: 'AUTO',
+      fenced: true, origin: 'AUTO',
     });
     expect(done!.payment).toMatchObject({ tid: p.tid, status: 'SUCCESS', failReason: null, processedAt: now });
     expect(done!.payment.approvalNo).toMatch(/^AP\d{16}$/);
@@ -150,15 +150,15 @@ describe.each(backends())('store on $name', (backend) => {
 
   it('a compare-and-set lost to another writer changes nothing and owes no webhook', async () => {
     await store.acceptPayment(payment(), WEBHOOK);
-    const [claimed] = await store.claimPending(1);
+    const [claimed] = (await store.claimPending(1)).claimed;
     const first = await store.finalize([{ payment: claimed!, outcome: { status: 'FAILED', reason: 'EXPIRED_CARD' } }], {
       from: ['PROCESSING'],
-      origin: 'AUTO',
+      fenced: true, origin: 'AUTO',
     });
     expect(first).toHaveLength(1);
     const second = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], {
       from: ['PENDING', 'PROCESSING'],
-      origin: 'MANUAL',
+      fenced: false, origin: 'MANUAL',
     });
     expect(second).toEqual([]);
     const now2 = (await store.findPayment(claimed!.tid))!;
@@ -171,17 +171,17 @@ describe.each(backends())('store on $name', (backend) => {
 
   it('the scheduler cannot finalize a payment it has not claimed (PENDING is not PROCESSING)', async () => {
     const p = await store.acceptPayment(payment(), WEBHOOK);
-    expect(await store.finalize([{ payment: p, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' })).toEqual([]);
+    expect(await store.finalize([{ payment: p, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' })).toEqual([]);
     expect((await store.findPayment(p.tid))!.status).toBe('PENDING');
   });
 
   it('rolls the whole finalization back when its webhook delivery cannot be written', async () => {
     await store.acceptPayment(payment(), WEBHOOK);
-    const [claimed] = await store.claimPending(1);
+    const [claimed] = (await store.claimPending(1)).claimed;
     await sql`drop table webhook_attempts`.execute(database.db);
     await sql`drop table webhook_deliveries`.execute(database.db);
     await expect(
-      store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' }),
+      store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' }),
     ).rejects.toThrow();
     const after = (await store.findPayment(claimed!.tid))!;
     expect(after.status).toBe('PROCESSING');
@@ -193,9 +193,9 @@ describe.each(backends())('store on $name', (backend) => {
     const issued = ['AP1000000000000000', 'AP1000000000000000', 'AP1000000000000001'];
     const s = makeStore(database, { clock: () => now, approvals: { next: () => issued.shift()! } });
     for (let i = 0; i < 2; i++) await s.acceptPayment(payment(i), WEBHOOK);
-    const claimed = await s.claimPending(2);
-    const a = await s.finalize([{ payment: claimed[0]!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' });
-    const b = await s.finalize([{ payment: claimed[1]!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' });
+    const claimed = (await s.claimPending(2)).claimed;
+    const a = await s.finalize([{ payment: claimed[0]!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
+    const b = await s.finalize([{ payment: claimed[1]!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
     expect(a[0]!.payment.approvalNo).toBe('AP1000000000000000');
     expect(b[0]!.payment.approvalNo).toBe('AP1000000000000001');
     expect(await count('payments')).toBe(2);
@@ -203,15 +203,15 @@ describe.each(backends())('store on $name', (backend) => {
 
   it('hands each due delivery to one sender; a sender whose lease was taken over cannot overwrite the newer claim', async () => {
     await store.acceptPayment(payment(), WEBHOOK);
-    const [claimed] = await store.claimPending(1);
-    await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' });
+    const [claimed] = (await store.claimPending(1)).claimed;
+    await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
     const [first] = await store.claimDueDeliveries(10);
     expect(first).toMatchObject({ state: 'SENDING', attemptCount: 1 });
     expect(await store.claimDueDeliveries(10)).toEqual([]); // leased
     now += 36_000; // the lease (35 s) ran out: the first sender is presumed dead
     const [second] = await store.claimDueDeliveries(10);
     expect(second).toMatchObject({ id: first!.id, attemptCount: 2 });
-    const result = { attemptedAt: now, url: WEBHOOK, responseCode: 500, error: null, durationMs: 3, responseBody: 'late' };
+    const result = { attemptedAt: now, url: WEBHOOK, responseCode: 500, error: null, durationMs: 3, responseBody: 'late', signature: null };
     expect(await store.completeAttempt(first!, result, { state: 'DEAD' })).toBe(false);
     expect(await store.completeAttempt(second!, { ...result, responseCode: 200 }, { state: 'DELIVERED', at: now })).toBe(true);
     const [delivery] = await store.listDeliveries(claimed!.id);
@@ -224,17 +224,17 @@ describe.each(backends())('store on $name', (backend) => {
 
   it('records the first successful delivery time and never moves it; keeps the last response code', async () => {
     await store.acceptPayment(payment(), WEBHOOK);
-    const [claimed] = await store.claimPending(1);
-    const [done] = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], origin: 'AUTO' });
+    const [claimed] = (await store.claimPending(1)).claimed;
+    const [done] = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
     const [d1] = await store.claimDueDeliveries(1);
-    const ok = { url: WEBHOOK, error: null, durationMs: 1, responseBody: null };
+    const ok = { url: WEBHOOK, error: null, durationMs: 1, responseBody: null, signature: null };
     await store.completeAttempt(d1!, { ...ok, attemptedAt: now, responseCode: 200 }, { state: 'DELIVERED', at: now });
     const firstSent = now;
     now += 10_000;
-    const d2 = await store.openManualDelivery(done!.payment);
+    const d2 = await store.resendNow(done!.payment);
     await store.completeAttempt(d2, { ...ok, attemptedAt: now, responseCode: 204 }, { state: 'DELIVERED', at: now });
     now += 10_000;
-    const d3 = await store.openManualDelivery(done!.payment);
+    const d3 = await store.resendNow(done!.payment);
     await store.completeAttempt(d3, { ...ok, attemptedAt: now, responseCode: 503 }, { state: 'DEAD' });
     const p = (await store.findPayment(claimed!.tid))!;
     expect(p.webhookSentAt).toBe(firstSent);
@@ -249,6 +249,28 @@ describe.each(backends())('store on $name', (backend) => {
     await migrate(database);
     const again = makeStore(database);
     expect(await again.findPayment(p.tid)).toEqual(p);
+  });
+
+  it('leases distinct Snowflake worker ids to processes sharing the database, and frees stale ones', async () => {
+    const other = makeStore(database, { clock: () => now });
+    expect(await store.leaseWorkerId('instance-a')).toBe(0);
+    expect(await other.leaseWorkerId('instance-b')).toBe(1);
+    await store.releaseWorkerId(0, 'instance-a');
+    expect(await makeStore(database, { clock: () => now }).leaseWorkerId('instance-c')).toBe(0);
+    // instance-b stops heart-beating; a minute later its id is free again…
+    now += 61_000;
+    expect(await store.renewWorkerId(0, 'instance-c')).toBe(0);
+    expect(await makeStore(database, { clock: () => now }).leaseWorkerId('instance-d')).toBe(1);
+    // …and instance-b, waking up, finds its lease gone and takes another.
+    expect(await other.renewWorkerId(1, 'instance-b')).toBe(2);
+  });
+
+  it('never mints the same public id twice, even for two stores told to use the same worker id', async () => {
+    const a = makeStore(database, { clock: () => now, workerId: 5 });
+    const b = makeStore(database, { clock: () => now, workerId: 5 });
+    const made = [];
+    for (let i = 0; i < 50; i++) made.push(await a.acceptPayment(payment(i), WEBHOOK), await b.acceptPayment(payment(i), WEBHOOK));
+    expect(new Set(made.map((p) => p.publicId)).size).toBe(100);
   });
 
   it('migrates once, and refuses a database migrated by a newer version', async () => {

@@ -9,6 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Capabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import * as m0001 from './migrations/0001_initial.js';
+import * as m0002 from './migrations/0002_reliable_delivery.js';
 
 interface Migration {
   name: string;
@@ -16,7 +17,10 @@ interface Migration {
 }
 
 /** Append-only: never edit or reorder a migration once it has landed. */
-export const MIGRATIONS: readonly Migration[] = [{ name: '0001_initial', up: m0001.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { name: '0001_initial', up: m0001.up },
+  { name: '0002_reliable_delivery', up: m0002.up },
+];
 
 export class SchemaTooNew extends Error {
   constructor(location: string, unknown: string[]) {

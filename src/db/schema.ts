@@ -23,6 +23,8 @@ export interface PaymentProcessesTable {
   requested_at: number;
   processing_started_at: number | null;
   processed_at: number | null;
+  /** Set by each claim; finalizing from PROCESSING must present it (fencing). */
+  claim_token: string | null;
 }
 
 /** The final result of a payment process (the seed's "Payment (최종 결과)"). */
@@ -48,6 +50,8 @@ export interface WebhookDeliveriesTable {
   id: Generated<number>;
   payment_process_id: number;
   tid: string;
+  /** Standard Webhooks `webhook-id`: one per announced event, the same on every retry and re-send. */
+  webhook_id: string;
   /** The payment status this webhook announces. */
   event_status: string;
   /** AUTO (the scheduler's) or MANUAL (the trigger's). */
@@ -75,6 +79,32 @@ export interface WebhookAttemptsTable {
   error: string | null;
   duration_ms: number;
   response_body: string | null;
+  /** The `webhook-signature` header sent, when webhooks are signed. */
+  signature: string | null;
+}
+
+/**
+ * Idempotency-Key records: IN_FLIGHT while the first request with the key is
+ * being handled (until `locked_until`), then DONE with the response to replay.
+ */
+export interface IdempotencyKeysTable {
+  key: string;
+  request_hash: string;
+  state: string;
+  response_code: number | null;
+  response_body: string | null;
+  payment_process_id: number | null;
+  created_at: number;
+  locked_until: number;
+  expires_at: number;
+}
+
+/** Which process holds which Snowflake worker id; a lease whose heartbeat stopped is free again. */
+export interface SnowflakeWorkersTable {
+  worker_id: number;
+  instance_id: string;
+  leased_at: number;
+  heartbeat_at: number;
 }
 
 export interface SchemaMigrationsTable {
@@ -87,5 +117,7 @@ export interface DB {
   payments: PaymentsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  snowflake_workers: SnowflakeWorkersTable;
   hamster_schema_migrations: SchemaMigrationsTable;
 }

@@ -50,14 +50,25 @@ export const SNOWFLAKE_MAX_WORKER = 1023;
 export class Snowflake {
   private lastMs = -1;
   private seq = 0;
+  private workerId = 0;
 
   constructor(
-    private readonly workerId: number,
+    workerId: number,
     private readonly clock: Clock,
   ) {
+    this.setWorkerId(workerId);
+  }
+
+  /** Distinct processes on one database must use distinct worker ids (see worker-id.repository.ts). */
+  setWorkerId(workerId: number): void {
     if (!Number.isInteger(workerId) || workerId < 0 || workerId > SNOWFLAKE_MAX_WORKER) {
       throw new RangeError(`snowflake worker id must be an integer from 0 to ${SNOWFLAKE_MAX_WORKER}`);
     }
+    this.workerId = workerId;
+  }
+
+  get worker(): number {
+    return this.workerId;
   }
 
   next(): bigint {

@@ -3,7 +3,7 @@
  * change is a compare-and-set: an UPDATE whose WHERE names the status it
  * expects, so a change lost to another claimant changes nothing.
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Expression, ExpressionBuilder, Insertable, Kysely, Selectable, SqlBool } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB, PaymentProcessesTable } from '../db/schema.js';
 import type { FailReason, Outcome, PaymentProcess, PaymentStatus } from './payment.js';
@@ -28,6 +28,7 @@ export function toPaymentProcess(row: Row): PaymentProcess {
     requestedAt: Number(row.requested_at),
     processingStartedAt: row.processing_started_at === null ? null : Number(row.processing_started_at),
     processedAt: row.processed_at === null ? null : Number(row.processed_at),
+    claimToken: row.claim_token,
   };
 }
 
@@ -46,42 +47,72 @@ export async function findPaymentByTid(db: Kysely<DB>, tid: string): Promise<Pay
 
 /**
  * PENDING → PROCESSING for up to `limit` payments, oldest first, in one
- * statement. The outer `status = 'PENDING'` re-check is the compare-and-set:
- * a row another claimant took between the subselect and the update is skipped.
+ * statement, stamped with this claim's `token`. The outer re-check of the
+ * status is the compare-and-set: a row another claimant took between the
+ * subselect and the update is skipped.
  */
-export async function claimPendingPayments(
+export function claimPendingPayments(
   db: Kysely<DB>,
   caps: Capabilities,
-  { limit, now }: { limit: number; now: number },
+  args: { limit: number; now: number; token: string },
+): Promise<PaymentProcess[]> {
+  return claim(db, caps, args, (eb) => eb('status', '=', 'PENDING'));
+}
+
+/**
+ * Takes back PROCESSING payments whose lease ran out (their worker died or
+ * hung): they get a new start time and this claim's token, so the old
+ * worker's late finalization no longer matches (fencing).
+ */
+export function reclaimExpiredPayments(
+  db: Kysely<DB>,
+  caps: Capabilities,
+  args: { limit: number; now: number; token: string; startedBefore: number },
+): Promise<PaymentProcess[]> {
+  return claim(db, caps, args, (eb) =>
+    eb.and([eb('status', '=', 'PROCESSING'), eb('processing_started_at', '<', args.startedBefore)]),
+  );
+}
+
+type Filter = (eb: ExpressionBuilder<DB, 'payment_processes'>) => Expression<SqlBool>;
+
+async function claim(
+  db: Kysely<DB>,
+  caps: Capabilities,
+  { limit, now, token }: { limit: number; now: number; token: string },
+  filter: Filter,
 ): Promise<PaymentProcess[]> {
   const rows = await db
     .updateTable('payment_processes')
-    .set({ status: 'PROCESSING', processing_started_at: now })
+    .set({ status: 'PROCESSING', processing_started_at: now, claim_token: token })
     .where('id', 'in', (eb) => {
-      const pick = eb
-        .selectFrom('payment_processes')
-        .select('id')
-        .where('status', '=', 'PENDING')
-        .orderBy('id')
-        .limit(limit);
+      const pick = eb.selectFrom('payment_processes').select('id').where(filter).orderBy('id').limit(limit);
       return caps.skipLocked ? pick.forUpdate().skipLocked() : pick;
     })
-    .where('status', '=', 'PENDING')
+    .where(filter)
     .returningAll()
     .execute();
   return rows.map(toPaymentProcess).sort((a, b) => a.id - b.id);
 }
 
 /**
- * `from` → SUCCESS | FAILED, only if the payment is still in one of `from`.
- * Returns the finalized payment, or null when the compare-and-set lost.
+ * `from` → SUCCESS | FAILED, only if the payment is still in one of `from`
+ * and, when `claimToken` is given, still holds that claim. Returns the
+ * finalized payment, or null when the compare-and-set lost.
  */
 export async function finalizePaymentProcess(
   db: Kysely<DB>,
-  args: { id: number; from: readonly PaymentStatus[]; outcome: Outcome; approvalNo: string | null; now: number },
+  args: {
+    id: number;
+    from: readonly PaymentStatus[];
+    claimToken?: string;
+    outcome: Outcome;
+    approvalNo: string | null;
+    now: number;
+  },
 ): Promise<PaymentProcess | null> {
-  const { id, from, outcome, approvalNo, now } = args;
-  const row = await db
+  const { id, from, outcome, approvalNo, now, claimToken } = args;
+  let update = db
     .updateTable('payment_processes')
     .set({
       status: outcome.status,
@@ -93,9 +124,9 @@ export async function finalizePaymentProcess(
       processing_started_at: (eb) => eb.fn.coalesce('processing_started_at', eb.val(now)),
     })
     .where('id', '=', id)
-    .where('status', 'in', from)
-    .returningAll()
-    .executeTakeFirst();
+    .where('status', 'in', from);
+  if (claimToken !== undefined) update = update.where('claim_token', '=', claimToken);
+  const row = await update.returningAll().executeTakeFirst();
   return row ? toPaymentProcess(row) : null;
 }
 

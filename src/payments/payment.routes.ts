@@ -1,27 +1,31 @@
 /**
- * The seed's API: accept a payment (202 after the row is committed), look a
- * transaction up, and trigger its webhook by hand.
+ * The payment API: accept a payment (202 after the row is committed, with
+ * Idempotency-Key support), look a transaction and its webhooks up, trigger a
+ * webhook by hand, and re-send one.
  */
-import { ValidationFailed } from '../errors.js';
+import type { FastifyReply } from 'fastify';
+import { AppError, PaymentNotFound, ValidationFailed } from '../errors.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store.js';
 import { toLocalDateTime, toLocalDateTimeOrNull } from '../time.js';
 import { isDelivered } from '../webhooks/backoff.js';
 import type { DeliveryOutcome } from '../worker/dispatcher.js';
-import type { PaymentProcess } from './payment.js';
+import { IDEMPOTENCY_HEADER, checkKey, requestHash } from './idempotency.js';
+import type { NewPayment, PaymentProcess } from './payment.js';
 import {
   ACK_MESSAGE,
-  AttemptList,
+  IdempotencyHeaders,
   PaymentAck,
   PaymentRequest,
   Problem,
+  ResendResponse,
   TidParams,
   TransactionView,
   TriggerQuery,
   TriggerResponse,
+  WebhookLog,
 } from './payment.schemas.js';
-import { PaymentNotFound } from '../errors.js';
 import { triggerWebhook, type TriggerDeps } from './trigger.js';
 
 export interface PaymentRouteDeps extends TriggerDeps {
@@ -30,7 +34,7 @@ export interface PaymentRouteDeps extends TriggerDeps {
   log: Logger;
 }
 
-const problems = { 400: Problem, 404: Problem, 409: Problem, 413: Problem, 415: Problem };
+const problems = { 400: Problem, 404: Problem, 409: Problem, 413: Problem, 415: Problem, 422: Problem };
 
 export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): void {
   const { store } = deps;
@@ -40,31 +44,65 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
     {
       schema: {
         summary: 'Accept a payment',
-        description: 'Stores the payment as PENDING and answers 202 at once; the result follows as a webhook.',
+        description:
+          'Stores the payment as PENDING and answers 202 at once; the result follows as a webhook. ' +
+          'With an Idempotency-Key header, a repeat of the same request answers the first response again and creates nothing.',
+        headers: IdempotencyHeaders,
         body: PaymentRequest,
         response: { 202: PaymentAck, ...problems },
       },
     },
     async (request, reply) => {
       const body = request.body;
-      const payment = await store.acceptPayment(
-        {
-          orderId: body.orderId,
-          userPublicId: body.userPublicId ?? null,
-          amount: body.amount,
-          echo: (body.echo ?? null) as Record<string, unknown> | null,
-        },
-        deps.webhookUrl,
-      );
-      deps.log.info({ tid: payment.tid, orderId: payment.orderId, amount: payment.amount }, 'payment accepted');
-      return reply.code(202).send({
+      const input: NewPayment = {
+        orderId: body.orderId,
+        userPublicId: body.userPublicId ?? null,
+        amount: body.amount,
+        echo: (body.echo ?? null) as Record<string, unknown> | null,
+      };
+      const ack = (payment: PaymentProcess): PaymentAck => ({
         status: 'PENDING',
         code: 'ACK_OK',
         transactionId: payment.tid,
         amount: body.amount,
-        echo: body.echo ?? null,
+        echo: input.echo,
         message: ACK_MESSAGE,
-      } satisfies PaymentAck);
+      });
+      const checked = checkKey(request.headers[IDEMPOTENCY_HEADER]);
+      if ('problem' in checked) {
+        throw new ValidationFailed(`Idempotency-Key ${checked.problem}`, [{ field: 'Idempotency-Key', message: checked.problem }]);
+      }
+      const key = checked.key;
+      if (key === null) {
+        const payment = await store.acceptPayment(input, deps.webhookUrl);
+        logAccepted(deps.log, payment);
+        return reply.code(202).send(ack(payment));
+      }
+
+      const begun = await store.beginIdempotent(key, requestHash(input));
+      if (begun.kind === 'replay') {
+        reply.header('idempotent-replayed', 'true');
+        return sendJsonText(reply, begun.code, begun.body);
+      }
+      if (begun.kind === 'mismatch') {
+        throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', 'This Idempotency-Key was already used with a different request');
+      }
+      if (begun.kind === 'in-flight') {
+        reply.header('retry-after', '1');
+        throw new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'Idempotency key in use', 'A request with this Idempotency-Key is still being processed; retry shortly');
+      }
+      let text = '';
+      try {
+        const payment = await store.acceptPayment(input, deps.webhookUrl, {
+          key,
+          render: (p) => ({ code: 202, body: (text = JSON.stringify(ack(p))) }),
+        });
+        logAccepted(deps.log, payment);
+      } catch (error) {
+        await store.releaseIdempotencyKey(key).catch(() => undefined);
+        throw error;
+      }
+      return sendJsonText(reply, 202, text);
     },
   );
 
@@ -84,21 +122,29 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
     '/api/payment/transaction/:tid/webhooks',
     {
       schema: {
-        summary: 'List every webhook attempt of a transaction',
+        summary: 'List the webhook deliveries of a transaction and every attempt',
         params: TidParams,
-        response: { 200: AttemptList, 404: Problem },
+        response: { 200: WebhookLog, 404: Problem },
       },
     },
     async (request) => {
       const payment = await findOrThrow(store, request.params.tid);
       const [deliveries, attempts] = await Promise.all([store.listDeliveries(payment.id), store.listAttempts(payment.id)]);
-      const byId = new Map(deliveries.map((d) => [d.id, d]));
       return {
         tid: payment.tid,
+        deliveries: deliveries.map((d) => ({
+          deliveryId: d.id,
+          webhookId: d.webhookId,
+          eventStatus: d.eventStatus,
+          origin: d.origin,
+          state: d.state,
+          attempts: d.attemptCount,
+          nextAttemptAt: d.state === 'PENDING' ? toLocalDateTime(d.dueAt) : null,
+          deliveredAt: toLocalDateTimeOrNull(d.deliveredAt),
+          createdAt: toLocalDateTime(d.createdAt),
+        })),
         attempts: attempts.map((a) => ({
           deliveryId: a.deliveryId,
-          origin: byId.get(a.deliveryId)?.origin ?? 'AUTO',
-          eventStatus: byId.get(a.deliveryId)?.eventStatus ?? payment.status,
           attemptNo: a.attemptNo,
           attemptedAt: toLocalDateTime(a.attemptedAt),
           url: a.url,
@@ -107,6 +153,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
           error: a.error,
           durationMs: a.durationMs,
           responseBody: a.responseBody,
+          signature: a.signature,
         })),
       };
     },
@@ -142,10 +189,43 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
         approvalNo: result.payment.approvalNo,
         failReason: result.payment.failReason,
         finalizedNow: result.finalizedNow,
-        webhook: attemptView(result.webhook),
+        webhook: sentView(result.webhook),
       };
     },
   );
+
+  app.post(
+    '/api/payment/:tid/webhook/resend',
+    {
+      schema: {
+        summary: "Send a final payment's webhook again now",
+        description:
+          'A delivery waiting for its next retry is attempted now; otherwise (delivered, or DEAD) a new delivery of the same event (same webhook-id) is made and attempted now. 409 while the payment is not final.',
+        params: TidParams,
+        response: { 200: ResendResponse, ...problems },
+      },
+    },
+    async (request) => {
+      const payment = await findOrThrow(store, request.params.tid);
+      const delivery = await store.resendNow(payment);
+      const outcome = await deps.deliver(delivery);
+      deps.log.info({ tid: payment.tid, deliveryId: delivery.id }, 'webhook re-sent by hand');
+      return { tid: payment.tid, status: payment.status, webhook: sentView(outcome) };
+    },
+  );
+}
+
+/**
+ * Sends JSON text exactly as stored, so a replayed response is byte for byte
+ * the first one. (Fastify sends a string with a JSON content type unchanged;
+ * the cast only tells the type provider so.)
+ */
+function sendJsonText(reply: FastifyReply, code: number, text: string) {
+  return reply.code(code).type('application/json; charset=utf-8').send(text as never);
+}
+
+function logAccepted(log: Logger, payment: PaymentProcess): void {
+  log.info({ tid: payment.tid, orderId: payment.orderId, amount: payment.amount }, 'payment accepted');
 }
 
 async function findOrThrow(store: Store, tid: string): Promise<PaymentProcess> {
@@ -173,8 +253,10 @@ export function transactionView(p: PaymentProcess): TransactionView {
   };
 }
 
-function attemptView({ delivery, result }: DeliveryOutcome) {
+function sentView({ delivery, result, next }: DeliveryOutcome) {
   return {
+    deliveryId: delivery.id,
+    webhookId: delivery.webhookId,
     attemptNo: delivery.attemptCount,
     attemptedAt: toLocalDateTime(result.attemptedAt),
     url: result.url,
@@ -183,5 +265,7 @@ function attemptView({ delivery, result }: DeliveryOutcome) {
     error: result.error,
     durationMs: result.durationMs,
     responseBody: result.responseBody,
+    state: next.state,
+    nextAttemptAt: next.state === 'PENDING' ? toLocalDateTime(next.dueAt) : null,
   };
 }

@@ -73,6 +73,15 @@ export const PaymentRequest = Type.Object(
 );
 export type PaymentRequest = Static<typeof PaymentRequest>;
 
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      maxLength: 255,
+      description: 'Makes the request safe to repeat: the same key with the same body answers the first response again (kept 24 h by default).',
+    }),
+  ),
+});
+
 export const ACK_MESSAGE = 'Payment request received and processing';
 
 export const PaymentAck = Type.Object({
@@ -117,15 +126,28 @@ export const TriggerQuery = Type.Object({
   reason: Type.Optional(Reason),
 });
 
-export const WebhookAttemptView = Type.Object({
+const DeliveryState = Type.Enum(['PENDING', 'SENDING', 'DELIVERED', 'DEAD'], {
+  description: 'PENDING: waiting for its next attempt; SENDING: being sent; DELIVERED: a 2xx was received; DEAD: no attempt left',
+});
+
+const AttemptFields = {
   attemptNo: Type.Integer(),
   attemptedAt: LocalDateTime,
   url: Type.String(),
-  delivered: Type.Boolean(),
+  delivered: Type.Boolean({ description: 'the receiver answered 2xx' }),
   responseCode: Nullable(Type.Integer()),
-  error: Nullable(Type.String()),
+  error: Nullable(Type.String({ description: 'why there was no answer (timeout, connection refused, …)' })),
   durationMs: Type.Integer(),
-  responseBody: Nullable(Type.String()),
+  responseBody: Nullable(Type.String({ description: 'the first 4 KB of the answer' })),
+};
+
+/** One attempt made just now (trigger, re-send), with where its delivery stands after it. */
+export const SentWebhookView = Type.Object({
+  deliveryId: Type.Integer(),
+  webhookId: Type.String({ description: 'Standard Webhooks webhook-id: the same on every retry and re-send of this event' }),
+  ...AttemptFields,
+  state: DeliveryState,
+  nextAttemptAt: Nullable(LocalDateTime),
 });
 
 export const TriggerResponse = Type.Object({
@@ -134,17 +156,35 @@ export const TriggerResponse = Type.Object({
   approvalNo: Nullable(Type.String()),
   failReason: Nullable(Reason),
   finalizedNow: Type.Boolean({ description: 'true when this call moved the payment to its final status' }),
-  webhook: WebhookAttemptView,
+  webhook: SentWebhookView,
 });
 
-export const AttemptList = Type.Object({
+export const ResendResponse = Type.Object({
   tid: Type.String(),
+  status: Status,
+  webhook: SentWebhookView,
+});
+
+export const WebhookLog = Type.Object({
+  tid: Type.String(),
+  deliveries: Type.Array(
+    Type.Object({
+      deliveryId: Type.Integer(),
+      webhookId: Type.String(),
+      eventStatus: Type.String({ description: 'the payment status the webhook announces' }),
+      origin: Type.String({ description: 'AUTO (the scheduler) or MANUAL (trigger or re-send)' }),
+      state: DeliveryState,
+      attempts: Type.Integer(),
+      nextAttemptAt: Nullable(LocalDateTime),
+      deliveredAt: Nullable(LocalDateTime),
+      createdAt: LocalDateTime,
+    }),
+  ),
   attempts: Type.Array(
     Type.Object({
       deliveryId: Type.Integer(),
-      origin: Type.String({ description: 'AUTO (the scheduler) or MANUAL (trigger or re-send)' }),
-      eventStatus: Type.String({ description: 'the payment status the webhook announced' }),
-      ...WebhookAttemptView.properties,
+      ...AttemptFields,
+      signature: Nullable(Type.String({ description: 'the webhook-signature header sent, when signing' })),
     }),
   ),
 });

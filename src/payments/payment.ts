@@ -69,6 +69,8 @@ export interface PaymentProcess {
   requestedAt: number;
   processingStartedAt: number | null;
   processedAt: number | null;
+  /** The token of the claim that holds this payment in PROCESSING (internal; never shown). */
+  claimToken: string | null;
 }
 
 /** What the accept endpoint hands to the store. */

@@ -38,8 +38,11 @@ export async function triggerWebhook(
   if (!isFinal(payment.status)) {
     const outcome: Outcome =
       status === 'SUCCESS' ? { status } : { status, reason: reason ?? DEFAULT_TRIGGER_REASON };
+    // Not fenced: the trigger overrides whichever worker holds the claim,
+    // and that worker's own finalization then loses its compare-and-set.
     const [won] = await store.finalize([{ payment, outcome }], {
       from: ['PENDING', 'PROCESSING'],
+      fenced: false,
       origin: 'MANUAL',
       claimDelivery: true,
     });
@@ -60,7 +63,7 @@ export async function triggerWebhook(
     if (reason !== null && payment.failReason !== reason) {
       throw new StatusConflict(`Payment ${tid} already FAILED with reason ${payment.failReason}, not ${reason}`);
     }
-    delivery = await store.openManualDelivery(payment);
+    delivery = await store.resendNow(payment);
   }
   const webhook = await deps.deliver(delivery);
   return { payment: (await store.findPayment(tid))!, finalizedNow, webhook };

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 
 export interface SinkOptions {
   port: number;
@@ -12,6 +13,8 @@ export interface SinkOptions {
   path: string;
   /** One JSON line per webhook instead of the readable form. */
   json: boolean;
+  /** Standard Webhooks secrets (`whsec_…`) to verify signatures with; none: no check. */
+  secrets?: readonly string[];
   color: boolean;
   print: (text: string) => void;
 }
@@ -23,6 +26,8 @@ export interface ReceivedWebhook {
   headers: Record<string, string | string[] | undefined>;
   body: string;
   parsed: unknown;
+  /** Signature check, when the sink was given secrets. */
+  signature?: { valid: boolean; detail: string };
 }
 
 export interface Sink {
@@ -35,6 +40,8 @@ const MAX_BODY = 1024 * 1024;
 
 export async function startSink(o: SinkOptions): Promise<Sink> {
   const paint = (code: string, text: string) => (o.color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  // Verified with the standardwebhooks package, independently of hamster-pg's own signer.
+  const verifiers = (o.secrets ?? []).map((secret) => new Webhook(secret));
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const path = (req.url ?? '/').split('?')[0]!;
@@ -49,6 +56,7 @@ export async function startSink(o: SinkOptions): Promise<Sink> {
         parsed = null;
       }
       const received: ReceivedWebhook = { receivedAt: new Date(), method: req.method ?? '?', path, headers: req.headers, body, parsed };
+      if (verifiers.length > 0 && status === 200) received.signature = verify(verifiers, body, req.headers);
       o.print(o.json ? JSON.stringify({ ...received, answered: status }) : describe(received, status, o.path, paint));
     });
   });
@@ -62,6 +70,29 @@ export async function startSink(o: SinkOptions): Promise<Sink> {
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Valid when any of the secrets verifies it (several secrets: a key rotation). */
+export function verify(
+  verifiers: readonly Webhook[],
+  body: string,
+  headers: Record<string, string | string[] | undefined>,
+): { valid: boolean; detail: string } {
+  const flat: Record<string, string> = {};
+  for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
+    const v = headers[name];
+    if (typeof v === 'string') flat[name] = v;
+  }
+  let last = 'no signature headers';
+  for (const [i, verifier] of verifiers.entries()) {
+    try {
+      verifier.verify(body, flat, { jsonParse: false });
+      return { valid: true, detail: verifiers.length > 1 ? `valid (secret ${i + 1})` : 'valid' };
+    } catch (error) {
+      last = (error as Error).message;
+    }
+  }
+  return { valid: false, detail: `INVALID: ${last}` };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -95,8 +126,12 @@ function describe(w: ReceivedWebhook, status: number, expectedPath: string, pain
     b.code !== undefined ? `code ${String(b.code)}` : null,
   ].filter((x) => x !== null);
   const lines = [`${head}  ${colored}  ${facts.join('  ')}`];
-  const signature = w.headers['webhook-signature'];
-  if (signature !== undefined) lines.push(`  ${paint('2', `webhook-id ${String(w.headers['webhook-id'])}  signature ${String(signature)}`)}`);
+  if (w.signature) {
+    const mark = w.signature.valid ? paint('32', `✓ signature ${w.signature.detail}`) : paint('31;1', `✗ signature ${w.signature.detail}`);
+    lines.push(`  ${mark}  ${paint('2', `webhook-id ${String(w.headers['webhook-id'] ?? '-')}`)}`);
+  } else if (w.headers['webhook-signature'] !== undefined) {
+    lines.push(`  ${paint('2', `webhook-id ${String(w.headers['webhook-id'])}  (signed; pass --secret to verify)`)}`);
+  }
   const body = w.parsed === null ? w.body : JSON.stringify(w.parsed, null, 2);
   lines.push(...body.split('\n').map((line) => `  ${line}`));
   return lines.join('\n');

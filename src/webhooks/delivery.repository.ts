@@ -17,6 +17,7 @@ export interface Delivery {
   id: number;
   paymentId: number;
   tid: string;
+  webhookId: string;
   eventStatus: FinalStatus;
   origin: DeliveryOrigin;
   url: string;
@@ -40,6 +41,7 @@ export interface Attempt {
   error: string | null;
   durationMs: number;
   responseBody: string | null;
+  signature: string | null;
 }
 
 /** What one HTTP attempt produced. */
@@ -50,6 +52,8 @@ export interface AttemptResult {
   error: string | null;
   durationMs: number;
   responseBody: string | null;
+  /** The `webhook-signature` header sent (null when unsigned). */
+  signature: string | null;
 }
 
 /** Where a delivery goes after an attempt. */
@@ -60,6 +64,7 @@ function toDelivery(row: Selectable<WebhookDeliveriesTable>): Delivery {
     id: Number(row.id),
     paymentId: Number(row.payment_process_id),
     tid: row.tid,
+    webhookId: row.webhook_id,
     eventStatus: row.event_status as FinalStatus,
     origin: row.origin as DeliveryOrigin,
     url: row.url,
@@ -85,6 +90,7 @@ function toAttempt(row: Selectable<WebhookAttemptsTable>): Attempt {
     error: row.error,
     durationMs: row.duration_ms,
     responseBody: row.response_body,
+    signature: row.signature,
   };
 }
 
@@ -97,11 +103,14 @@ export async function createDelivery(
   args: {
     paymentId: number;
     tid: string;
+    webhookId: string;
     eventStatus: FinalStatus;
     origin: DeliveryOrigin;
     url: string;
     payload: string;
     now: number;
+    /** When the first attempt is due (default: now). */
+    dueAt?: number;
     claimedUntil?: number;
   },
 ): Promise<Delivery> {
@@ -111,13 +120,14 @@ export async function createDelivery(
     .values({
       payment_process_id: args.paymentId,
       tid: args.tid,
+      webhook_id: args.webhookId,
       event_status: args.eventStatus,
       origin: args.origin,
       url: args.url,
       payload: args.payload,
       state: claimed ? 'SENDING' : 'PENDING',
       attempt_count: claimed ? 1 : 0,
-      due_at: args.claimedUntil ?? args.now,
+      due_at: args.claimedUntil ?? args.dueAt ?? args.now,
       created_at: args.now,
     })
     .returningAll()
@@ -177,6 +187,7 @@ export async function completeAttempt(
       error: result.error,
       duration_ms: result.durationMs,
       response_body: result.responseBody,
+      signature: result.signature,
     })
     .execute();
   const updated = await db
@@ -193,6 +204,31 @@ export async function completeAttempt(
     .where('attempt_count', '=', delivery.attemptCount)
     .executeTakeFirst();
   return updated.numUpdatedRows > 0n;
+}
+
+/**
+ * Claims one particular delivery now if it is waiting for a retry (PENDING),
+ * whatever its due time: a manual re-send short-cuts the wait.
+ */
+export async function claimWaitingDelivery(
+  db: Kysely<DB>,
+  args: { paymentId: number; eventStatus: FinalStatus; leaseUntil: number },
+): Promise<Delivery | null> {
+  const row = await db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({ state: 'SENDING', due_at: args.leaseUntil, attempt_count: eb('attempt_count', '+', 1) }))
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('webhook_deliveries')
+        .select((e) => e.fn.max('id').as('id'))
+        .where('payment_process_id', '=', args.paymentId)
+        .where('event_status', '=', args.eventStatus)
+        .where('state', '=', 'PENDING'),
+    )
+    .where('state', '=', 'PENDING')
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toDelivery(row) : null;
 }
 
 export async function listAttempts(db: Kysely<DB>, paymentId: number): Promise<Attempt[]> {

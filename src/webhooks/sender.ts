@@ -6,9 +6,12 @@
  * other). At most RESPONSE_EXCERPT bytes of the answer are kept for the log.
  */
 import { Agent, request } from 'undici';
+import { parseRetryAfter } from './backoff.js';
 
 export interface SendResult {
   responseCode: number | null;
+  /** The receiver's Retry-After, in ms, if it sent one. */
+  retryAfterMs: number | null;
   error: string | null;
   durationMs: number;
   responseBody: string | null;
@@ -24,8 +27,8 @@ export interface Sender {
 export const RESPONSE_EXCERPT = 4096;
 const USER_AGENT = 'hamster-pg (sandbox payment gateway)';
 
-export function createSender({ timeoutMs }: { timeoutMs: number }): Sender {
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+export function createSender({ timeoutMs, connections }: { timeoutMs: number; connections: number }): Sender {
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections });
 
   const send: SendWebhook = async (url, payload, headers = {}) => {
     const started = performance.now();
@@ -43,6 +46,7 @@ export function createSender({ timeoutMs }: { timeoutMs: number }): Sender {
       const excerpt = await readExcerpt(res.body);
       return {
         responseCode: res.statusCode,
+        retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
         error: null,
         durationMs: Math.round(performance.now() - started),
         responseBody: excerpt,
@@ -50,6 +54,7 @@ export function createSender({ timeoutMs }: { timeoutMs: number }): Sender {
     } catch (error) {
       return {
         responseCode: null,
+        retryAfterMs: null,
         error: describeError(error, signal, timeoutMs),
         durationMs: Math.round(performance.now() - started),
         responseBody: null,

@@ -7,15 +7,17 @@
 import type { Logger } from '../log.js';
 import type { AttemptResult, Delivery, NextState, Store } from '../store.js';
 import type { Clock } from '../time.js';
-import type { SendWebhook } from '../webhooks/sender.js';
+import type { SendResult, SendWebhook } from '../webhooks/sender.js';
 
 export interface DispatcherOptions {
   store: Store;
   send: SendWebhook;
   clock: Clock;
   concurrency: number;
+  /** The signature headers for one attempt (none when webhooks are not signed). */
+  sign: (delivery: Delivery, nowMs: number) => Record<string, string>;
   /** Where a delivery goes after an attempt (see webhooks/backoff.ts). */
-  next: (delivery: Delivery, result: AttemptResult, now: number) => NextState;
+  next: (delivery: Delivery, result: SendResult, now: number) => NextState;
   log: Logger;
 }
 
@@ -37,9 +39,18 @@ export class Dispatcher {
   /** Sends one claimed delivery now and records the attempt. */
   async deliver(delivery: Delivery): Promise<DeliveryOutcome> {
     const attemptedAt = this.o.clock();
-    const sent = await this.o.send(delivery.url, delivery.payload);
-    const result: AttemptResult = { ...sent, attemptedAt, url: delivery.url };
-    const next = this.o.next(delivery, result, this.o.clock());
+    const headers = this.o.sign(delivery, attemptedAt);
+    const sent = await this.o.send(delivery.url, delivery.payload, headers);
+    const result: AttemptResult = {
+      attemptedAt,
+      url: delivery.url,
+      responseCode: sent.responseCode,
+      error: sent.error,
+      durationMs: sent.durationMs,
+      responseBody: sent.responseBody,
+      signature: headers['webhook-signature'] ?? null,
+    };
+    const next = this.o.next(delivery, sent, this.o.clock());
     const held = await this.o.store.completeAttempt(delivery, result, next);
     const fields = {
       tid: delivery.tid,
@@ -50,7 +61,9 @@ export class Dispatcher {
     };
     if (!held) this.o.log.warn(fields, 'webhook attempt finished after its claim was taken over');
     else if (next.state === 'DELIVERED') this.o.log.info(fields, 'webhook delivered');
-    else this.o.log.warn({ ...fields, error: result.error, next: next.state }, 'webhook not delivered');
+    else if (next.state === 'PENDING') {
+      this.o.log.warn({ ...fields, error: result.error, retryAt: new Date(next.dueAt).toISOString() }, 'webhook not delivered; will retry');
+    } else this.o.log.warn({ ...fields, error: result.error }, 'webhook not delivered; no attempt left (DEAD)');
     return { delivery, result, next };
   }
 

@@ -1,6 +1,6 @@
 /**
  * The seed's scheduler: claim PENDING payments (compare-and-set to
- * PROCESSING), decide each, and finalize them (compare-and-set to SUCCESS or
+ * PROCESSING, under a lease and a claim token), decide each, and finalize them (compare-and-set to SUCCESS or
  * FAILED, with their `payments` rows and webhook deliveries, in one
  * transaction). A batch that comes back full is followed at once by the next,
  * so throughput is not capped at batch-size per polling delay.
@@ -25,10 +25,18 @@ export class Processor {
 
   /** One batch. Returns how many payments were claimed. */
   async runOnce(): Promise<number> {
-    const claimed = await this.o.store.claimPending(this.o.batchSize);
+    const { claimed, reclaimed } = await this.o.store.claimPending(this.o.batchSize);
     if (claimed.length === 0) return 0;
+    if (reclaimed > 0) {
+      this.o.log.warn(
+        { tids: claimed.slice(0, reclaimed).map((p) => p.tid) },
+        'took back payments whose processing lease ran out (their worker stopped)',
+      );
+    }
     const decisions = claimed.map((payment) => ({ payment, outcome: this.o.decide(payment) }));
-    const finalized = await this.o.store.finalize(decisions, { from: ['PROCESSING'], origin: 'AUTO' });
+    // Fenced: if this batch's lease ran out and another worker took a payment
+    // over, that payment's token no longer matches and it is skipped here.
+    const finalized = await this.o.store.finalize(decisions, { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
     for (const { payment } of finalized) {
       this.o.log.info(
         { tid: payment.tid, status: payment.status, approvalNo: payment.approvalNo, failReason: payment.failReason },

@@ -125,12 +125,12 @@ describe('POST /api/payment/webhook/trigger/{tid}', () => {
 
   it('wins against the scheduler through the same compare-and-set: one final state, one payments row', async () => {
     const tid = await accept();
-    const claimed = await t.app.store.claimPending(10);
+    const claimed = (await t.app.store.claimPending(10)).claimed;
     await trigger(tid, 'status=FAILED&reason=SYSTEM_ERROR');
     // The scheduler now tries to finalize what it claimed: its compare-and-set loses.
     const lost = await t.app.store.finalize(
       claimed.map((payment) => ({ payment, outcome: { status: 'SUCCESS' as const } })),
-      { from: ['PROCESSING'], origin: 'AUTO' },
+      { from: ['PROCESSING'], fenced: true, origin: 'AUTO' },
     );
     expect(lost).toEqual([]);
     await t.app.processNow();
@@ -183,11 +183,22 @@ describe('POST /api/payment/webhook/trigger/{tid}', () => {
     t.receiver.answer = () => ({ status: 503 });
     await trigger(tid, 'status=SUCCESS');
     const res = await t.get(`/api/payment/transaction/${tid}/webhooks`);
-    const list = (await res.json()) as { tid: string; attempts: Array<Record<string, unknown>> };
+    const list = (await res.json()) as {
+      tid: string;
+      deliveries: Array<Record<string, unknown>>;
+      attempts: Array<Record<string, unknown>>;
+    };
     expect(list.tid).toBe(tid);
-    expect(list.attempts.map((a) => [a.origin, a.delivered, a.responseCode])).toEqual([
-      ['MANUAL', true, 200],
-      ['MANUAL', false, 503],
+    expect(list.attempts.map((a) => [a.delivered, a.responseCode])).toEqual([
+      [true, 200],
+      [false, 503],
     ]);
+    expect(list.deliveries.map((d) => [d.origin, d.state, d.attempts])).toEqual([
+      ['MANUAL', 'DELIVERED', 1],
+      ['MANUAL', 'PENDING', 1], // the failed re-send waits for its retry
+    ]);
+    expect(list.deliveries[1]!.nextAttemptAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    // Every delivery of this payment's SUCCESS announces the same event: one webhook-id.
+    expect(new Set(list.deliveries.map((d) => d.webhookId)).size).toBe(1);
   });
 });

@@ -45,8 +45,11 @@ export async function startReceiver(): Promise<Receiver> {
     answer: () => ({ status: 200, body: '{"ok":true}' }),
     waitFor(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
+        let done = false;
         const check = () => {
+          if (done) return true;
           if (requests.length >= count) {
+            done = true;
             clearTimeout(timer);
             resolve(requests.slice());
             return true;
@@ -57,7 +60,10 @@ export async function startReceiver(): Promise<Receiver> {
           () => reject(new Error(`receiver got ${requests.length} of ${count} expected requests in ${timeoutMs} ms`)),
           timeoutMs,
         );
-        if (!check()) waiters.push(() => void check());
+        const wait = () => {
+          if (!check()) waiters.push(wait);
+        };
+        wait();
       });
     },
     close: () =>

@@ -36,7 +36,13 @@ export function backends(): Backend[] {
 
 export function makeStore(
   database: Database,
-  o: { clock?: Clock; tidSuffix?: TidSuffixSource; approvals?: StoreOptions['approvals']; workerId?: number } = {},
+  o: {
+    clock?: Clock;
+    tidSuffix?: TidSuffixSource;
+    approvals?: StoreOptions['approvals'];
+    workerId?: number;
+    retry?: StoreOptions['retry'];
+  } = {},
 ): Store {
   const clock = o.clock ?? Date.now;
   return new Store({
@@ -45,6 +51,9 @@ export function makeStore(
     snowflake: new Snowflake(o.workerId ?? 0, clock),
     approvals: o.approvals ?? new ApprovalNumbers(),
     tidSuffix: o.tidSuffix ?? randomTidSuffix,
-    deliveryLeaseMs: 35_000,
+    leaseMs: 30_000,
+    webhookTimeoutMs: 5_000,
+    retry: o.retry ?? { scheduleMs: [0, 5_000, 300_000], jitterPercent: 0, random: () => 0.5 },
+    idempotencyTtlMs: 86_400_000,
   });
 }

@@ -130,9 +130,62 @@ describe('processor', () => {
   });
 });
 
+describe('processing leases', () => {
+  it('take back a payment whose worker died in PROCESSING (lease backdated, no sleeping), exactly once', async () => {
+    t = await startTestApp({ 'payment.process.lease': '30s' });
+    const tids = await acceptMany(t, 3);
+    // A worker claims them… and dies before finalizing.
+    const { claimed } = await t.app.store.claimPending(10);
+    expect(claimed).toHaveLength(3);
+    await t.app.processNow();
+    expect(t.receiver.requests).toHaveLength(0); // still leased to the dead worker
+    // Its lease runs out.
+    await t.app.database.db
+      .updateTable('payment_processes')
+      .set({ processing_started_at: Date.now() - 31_000 })
+      .where('status', '=', 'PROCESSING')
+      .execute();
+    await t.app.processNow();
+    const result = await outcomes(t, tids);
+    expect(result.every((r) => r.status === 'SUCCESS' || r.status === 'FAILED')).toBe(true);
+    expect(t.receiver.requests).toHaveLength(3);
+
+    // The dead worker wakes up and finalizes with its old claim: fenced out.
+    const late = await t.app.store.finalize(
+      claimed.map((payment) => ({ payment, outcome: { status: 'FAILED' as const, reason: 'SYSTEM_ERROR' as const } })),
+      { from: ['PROCESSING'], fenced: true, origin: 'AUTO' },
+    );
+    expect(late).toEqual([]);
+    expect(await outcomes(t, tids)).toEqual(result);
+    expect(await t.count('payments')).toBe(3);
+  });
+
+  it('fence a slow worker whose lease was taken over while it was still deciding', async () => {
+    t = await startTestApp({ 'payment.process.lease': '30s', 'payment.process.success-rate': 100 });
+    const [tid] = await acceptMany(t, 1);
+    const slow = (await t.app.store.claimPending(1)).claimed;
+    await t.app.database.db.updateTable('payment_processes').set({ processing_started_at: Date.now() - 60_000 }).execute();
+    const fast = (await t.app.store.claimPending(1)).claimed; // another worker takes it back
+    expect(fast[0]!.claimToken).not.toBe(slow[0]!.claimToken);
+    const slowDone = await t.app.store.finalize([{ payment: slow[0]!, outcome: { status: 'FAILED', reason: 'INVALID_CARD' } }], {
+      from: ['PROCESSING'],
+      fenced: true,
+      origin: 'AUTO',
+    });
+    expect(slowDone).toEqual([]);
+    const fastDone = await t.app.store.finalize([{ payment: fast[0]!, outcome: { status: 'SUCCESS' } }], {
+      from: ['PROCESSING'],
+      fenced: true,
+      origin: 'AUTO',
+    });
+    expect(fastDone.map((f) => f.payment.status)).toEqual(['SUCCESS']);
+    expect((await outcomes(t, [tid!]))[0]!.status).toBe('SUCCESS');
+  });
+});
+
 describe('webhook delivery', () => {
-  it('a receiver error is recorded once and not retried (the seed sends one webhook)', async () => {
-    t = await startTestApp({ 'payment.process.success-rate': 100 });
+  it('with a one-slot schedule, a receiver error is recorded once and the delivery is DEAD', async () => {
+    t = await startTestApp({ 'payment.process.success-rate': 100, 'payment.webhook.retry.schedule': '0' });
     t.receiver.answer = () => ({ status: 500, body: 'down for maintenance' });
     const [tid] = await acceptMany(t, 1);
     await t.app.processNow();
@@ -142,7 +195,7 @@ describe('webhook delivery', () => {
     expect(v).toMatchObject({ status: 'SUCCESS', webhookResponseCode: 500, webhookSentAt: null });
     const attempts = (await (await t.get(`/api/payment/transaction/${tid}/webhooks`)).json()) as { attempts: Array<Record<string, unknown>> };
     expect(attempts.attempts).toEqual([
-      expect.objectContaining({ attemptNo: 1, delivered: false, responseCode: 500, responseBody: 'down for maintenance', origin: 'AUTO' }),
+      expect.objectContaining({ attemptNo: 1, delivered: false, responseCode: 500, responseBody: 'down for maintenance' }),
     ]);
     const [delivery] = await t.app.store.listDeliveries((await t.app.store.findPayment(tid!))!.id);
     expect(delivery!.state).toBe('DEAD');

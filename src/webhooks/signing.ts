@@ -1,0 +1,38 @@
+/**
+ * Standard Webhooks signatures (https://www.standardwebhooks.com): each
+ * webhook carries `webhook-id`, `webhook-timestamp` (seconds) and
+ * `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one
+ * `v1,` entry per configured secret so receivers can rotate keys. Pure.
+ */
+import { createHmac } from 'node:crypto';
+
+/** The key bytes of a `whsec_<base64>` secret. */
+export function secretKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+}
+
+/** One `webhook-id` per announced event: retries and re-sends of it share it, so receivers can de-duplicate. */
+export function webhookIdFor(publicId: string, status: string): string {
+  return `msg_${publicId}_${status.toLowerCase()}`;
+}
+
+export function signatureHeader(keys: readonly Buffer[], webhookId: string, timestampSec: number, payload: string): string {
+  const content = `${webhookId}.${timestampSec}.${payload}`;
+  return keys.map((key) => `v1,${createHmac('sha256', key).update(content).digest('base64')}`).join(' ');
+}
+
+/** The three headers for one attempt, or none when no secret is configured (as the seed). */
+export function signedHeaders(
+  keys: readonly Buffer[],
+  webhookId: string,
+  nowMs: number,
+  payload: string,
+): Record<string, string> {
+  if (keys.length === 0) return {};
+  const timestamp = Math.floor(nowMs / 1000);
+  return {
+    'webhook-id': webhookId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signatureHeader(keys, webhookId, timestamp, payload),
+  };
+}
