@@ -83,6 +83,7 @@ export class App {
       webhookTimeoutMs: webhook.timeoutMs,
       retry,
       idempotencyTtlMs: config.payment.idempotency.ttlMs,
+      instanceId: this.instanceId,
     });
     this.sender = createSender({ timeoutMs: webhook.timeoutMs, connections: webhook.concurrency });
     const keys = webhook.secrets.map(secretKey);
@@ -148,7 +149,10 @@ export class App {
 
   /** Opens (and migrates) the database and wires everything; nothing runs until start(). */
   static async create(config: Config, options: AppOptions = {}): Promise<App> {
-    const database = openDatabase(config.database.url, { cwd: options.cwd });
+    const database = openDatabase(config.database.url, {
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      poolSize: config.database.poolSize,
+    });
     try {
       await migrate(database);
     } catch (error) {
@@ -198,6 +202,7 @@ export class App {
         successRate: this.config.payment.process.successRate,
         randomSeed: this.config.payment.process.randomSeed,
         workerId: this.workerId,
+        instanceId: this.instanceId,
         retryScheduleMs: this.config.payment.webhook.retry.scheduleMs,
         signed: this.config.payment.webhook.secrets.length > 0,
       },

@@ -126,9 +126,16 @@ export const KEYS = {
   'database.url': spec(
     'database.url',
     './data/hamster-pg.db',
-    'a SQLite file path or :memory:',
+    'a SQLite file path, :memory:, or a postgres:// URL',
     nonEmpty,
-    'SQLite file (created on first start) or :memory:',
+    'SQLite file (created on first start), :memory:, or postgres://user:pass@host:5432/db',
+  ),
+  'database.pool-size': spec(
+    'database.pool-size',
+    10,
+    'an integer from 1 to 200',
+    integer(1, 200),
+    'PostgreSQL connections per process',
   ),
   'payment.webhook.url': spec(
     'payment.webhook.url',

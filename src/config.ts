@@ -12,7 +12,7 @@ import { ConfigError } from './errors.js';
 
 export interface Config {
   readonly server: { readonly port: number; readonly address: string; readonly workerId: number | null };
-  readonly database: { readonly url: string };
+  readonly database: { readonly url: string; readonly poolSize: number };
   readonly payment: {
     readonly webhook: {
       readonly url: string;
@@ -96,7 +96,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 
   const config: Config = deepFreeze({
     server: { port: value('server.port'), address: value('server.address'), workerId: value('server.worker-id') },
-    database: { url: value('database.url') },
+    database: { url: value('database.url'), poolSize: value('database.pool-size') },
     payment: {
       webhook: {
         url: value('payment.webhook.url'),
@@ -129,13 +129,14 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 
 function checkDatabaseUrl(url: string): void {
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    throw new ConfigError(
-      `Invalid value for database.url: ${JSON.stringify(url)} — PostgreSQL is not supported by this version; allowed: a SQLite file path or :memory:`,
-    );
+    if (!URL.canParse(url)) {
+      throw new ConfigError(`Invalid value for database.url: ${JSON.stringify(url)} — not a valid PostgreSQL URL`);
+    }
+    return;
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new ConfigError(
-      `Invalid value for database.url: ${JSON.stringify(url)} — allowed: a SQLite file path or :memory:`,
+      `Invalid value for database.url: ${JSON.stringify(url)} — allowed: a SQLite file path, :memory:, or postgres://…`,
     );
   }
 }

@@ -26,7 +26,7 @@ export interface StoreOptions {
   database: Database;
   clock: Clock;
   snowflake: Pick<Snowflake, 'nextBase62' | 'setWorkerId'>;
-  approvals: Pick<ApprovalNumbers, 'next'>;
+  approvals: Pick<ApprovalNumbers, 'next'> & Partial<Pick<ApprovalNumbers, 'setWorkerId'>>;
   tidSuffix: TidSuffixSource;
   /** How long a claim (a PROCESSING payment; a SENDING webhook beyond its timeout) is held. */
   leaseMs: number;
@@ -34,6 +34,8 @@ export interface StoreOptions {
   webhookTimeoutMs: number;
   retry: RetryPolicy;
   idempotencyTtlMs: number;
+  /** Names this process in claims (`claimed_by`) and worker-id leases. */
+  instanceId: string;
 }
 
 export interface Decision {
@@ -138,17 +140,20 @@ export class Store {
     return idempotency.deleteExpiredKeys(this.o.database.db, this.o.clock());
   }
 
+  /** The worker id this process mints public ids and approval numbers with. */
   setWorkerId(id: number): void {
     this.o.snowflake.setWorkerId(id);
+    this.o.approvals.setWorkerId?.(id);
   }
 
   /** Leases a free Snowflake worker id for this process and starts minting public ids with it. */
-  async leaseWorkerId(instanceId: string): Promise<number> {
+  async leaseWorkerId(instanceId = this.o.instanceId): Promise<number> {
     const now = this.o.clock();
-    const id = await this.o.database.db
+    const { db, caps } = this.o.database;
+    const id = await db
       .transaction()
-      .execute((trx) => workers.leaseWorkerId(trx, { instanceId, now, staleBefore: now - WORKER_LEASE_MS }));
-    this.o.snowflake.setWorkerId(id);
+      .execute((trx) => workers.leaseWorkerId(trx, caps, { instanceId, now, staleBefore: now - WORKER_LEASE_MS }));
+    this.setWorkerId(id);
     return id;
   }
 
@@ -175,15 +180,17 @@ export class Store {
     const { db, caps } = this.o.database;
     const now = this.o.clock();
     const token = randomUUID();
+    const by = this.o.instanceId;
     const reclaimed = await payments.reclaimExpiredPayments(db, caps, {
       limit,
       now,
       token,
+      by,
       startedBefore: now - this.o.leaseMs,
     });
     const fresh =
       reclaimed.length < limit
-        ? await payments.claimPendingPayments(db, caps, { limit: limit - reclaimed.length, now, token })
+        ? await payments.claimPendingPayments(db, caps, { limit: limit - reclaimed.length, now, token, by })
         : [];
     return { claimed: [...reclaimed, ...fresh], reclaimed: reclaimed.length };
   }
@@ -223,7 +230,7 @@ export class Store {
               ...this.deliveryFor(final, outcome.status, opts.origin),
               now,
               ...(opts.claimDelivery
-                ? { claimedUntil: now + this.deliveryLeaseMs }
+                ? { claimedUntil: now + this.deliveryLeaseMs, claimedBy: this.o.instanceId }
                 : { dueAt: firstAttemptAt(now, this.o.retry) }),
             });
             done.push({ payment: final, delivery });
@@ -247,9 +254,15 @@ export class Store {
     const { db } = this.o.database;
     const now = this.o.clock();
     const leaseUntil = now + this.deliveryLeaseMs;
-    const waiting = await deliveries.claimWaitingDelivery(db, { paymentId: payment.id, eventStatus: status, leaseUntil });
+    const by = this.o.instanceId;
+    const waiting = await deliveries.claimWaitingDelivery(db, { paymentId: payment.id, eventStatus: status, leaseUntil, by });
     if (waiting) return waiting;
-    return deliveries.createDelivery(db, { ...this.deliveryFor(payment, status, 'MANUAL'), now, claimedUntil: leaseUntil });
+    return deliveries.createDelivery(db, {
+      ...this.deliveryFor(payment, status, 'MANUAL'),
+      now,
+      claimedUntil: leaseUntil,
+      claimedBy: by,
+    });
   }
 
   private deliveryFor(payment: PaymentProcess, status: 'SUCCESS' | 'FAILED', origin: deliveries.DeliveryOrigin) {
@@ -267,7 +280,12 @@ export class Store {
   claimDueDeliveries(limit: number): Promise<deliveries.Delivery[]> {
     const { db, caps } = this.o.database;
     const now = this.o.clock();
-    return deliveries.claimDueDeliveries(db, caps, { limit, now, leaseUntil: now + this.deliveryLeaseMs });
+    return deliveries.claimDueDeliveries(db, caps, {
+      limit,
+      now,
+      leaseUntil: now + this.deliveryLeaseMs,
+      by: this.o.instanceId,
+    });
   }
 
   /** Logs an attempt, moves its delivery on and updates the payment's webhook fields — together. */

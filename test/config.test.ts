@@ -18,7 +18,7 @@ describe('configuration', () => {
     expect(file).toBeNull();
     expect(config).toEqual({
       server: { port: 8083, address: '127.0.0.1', workerId: null },
-      database: { url: './data/hamster-pg.db' },
+      database: { url: './data/hamster-pg.db', poolSize: 10 },
       payment: {
         webhook: {
           url: 'http://127.0.0.1:8082/api/webhook/pg/DUMMY',
@@ -157,8 +157,11 @@ describe('configuration', () => {
     expect(() => load({ env: { [env]: value } })).toThrow(new RegExp(`from ${env}\\): ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
-  it('refuses PostgreSQL URLs for now, with a clear message', () => {
-    expect(() => load({ env: { DATABASE_URL: 'postgres://localhost/x' } })).toThrow(/PostgreSQL is not supported/);
+  it('accepts PostgreSQL URLs and refuses other schemes with a clear message', () => {
+    expect(load({ env: { DATABASE_URL: 'postgres://u:p@db:5432/pg' } }).config.database.url).toBe('postgres://u:p@db:5432/pg');
+    expect(load({ env: { DATABASE_URL: 'postgresql://db/pg', DATABASE_POOL_SIZE: '25' } }).config.database.poolSize).toBe(25);
+    expect(() => load({ env: { DATABASE_URL: 'mysql://db/x' } })).toThrow(/allowed: a SQLite file path, :memory:, or postgres:\/\//);
+    expect(() => load({ env: { DATABASE_POOL_SIZE: '0' } })).toThrow(/database\.pool-size/);
   });
 
   it('treats an empty environment variable as unset', () => {

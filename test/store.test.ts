@@ -123,6 +123,59 @@ describe.each(backends())('store on $name', (backend) => {
     expect(new Set(claimed).size).toBe(300);
   });
 
+  it('8 concurrent claimants over 5,000 payments: each finalized exactly once, each webhook sent once, none left behind', async () => {
+    const N = 5000;
+    for (let i = 0; i < N; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, j) => store.acceptPayment(payment(i + j), WEBHOOK)));
+    }
+    const connections = await Promise.all(Array.from({ length: 7 }, () => opened.concurrent()));
+    // Each claimant is a process of its own: its own connection and worker id.
+    const claimants = [store, ...connections.map((d, i) => makeStore(d, { clock: () => now, instanceId: `claimant-${i}`, workerId: i + 1 }))];
+    const finalizedBy = new Map<string, number>();
+    await Promise.all(
+      claimants.map(async (s) => {
+        for (;;) {
+          const { claimed } = await s.claimPending(50);
+          if (claimed.length === 0) return;
+          const done = await s.finalize(
+            claimed.map((p) => ({ payment: p, outcome: p.id % 5 === 0 ? { status: 'FAILED' as const, reason: 'LIMIT_EXCEEDED' as const } : { status: 'SUCCESS' as const } })),
+            { from: ['PROCESSING'], fenced: true, origin: 'AUTO' },
+          );
+          for (const f of done) finalizedBy.set(f.payment.tid, (finalizedBy.get(f.payment.tid) ?? 0) + 1);
+        }
+      }),
+    );
+    expect(finalizedBy.size).toBe(N);
+    expect([...finalizedBy.values()].every((n) => n === 1)).toBe(true);
+
+    const sent = new Map<number, number>();
+    await Promise.all(
+      claimants.map(async (s) => {
+        for (;;) {
+          const due = await s.claimDueDeliveries(64);
+          if (due.length === 0) return;
+          for (const d of due) {
+            sent.set(d.id, (sent.get(d.id) ?? 0) + 1);
+            const result = { attemptedAt: now, url: d.url, responseCode: 200, error: null, durationMs: 1, responseBody: null, signature: null };
+            expect(await s.completeAttempt(d, result, { state: 'DELIVERED', at: now })).toBe(true);
+          }
+        }
+      }),
+    );
+    await Promise.all(connections.map((d) => d.close()));
+    expect(sent.size).toBe(N);
+    expect([...sent.values()].every((n) => n === 1)).toBe(true);
+    expect(await count('payments')).toBe(N);
+    const left = await database.db
+      .selectFrom('payment_processes')
+      .select('tid')
+      .where('status', 'not in', ['SUCCESS', 'FAILED'])
+      .execute();
+    expect(left).toEqual([]);
+    const undelivered = await database.db.selectFrom('webhook_deliveries').select('id').where('state', '!=', 'DELIVERED').execute();
+    expect(undelivered).toEqual([]);
+  });
+
   it('finalizes PROCESSING → SUCCESS with approval number, payments row and webhook delivery together', async () => {
     const p = await store.acceptPayment(payment(), WEBHOOK);
     const [claimed] = (await store.claimPending(10)).claimed;
@@ -132,7 +185,7 @@ describe.each(backends())('store on $name', (backend) => {
       fenced: true, origin: 'AUTO',
     });
     expect(done!.payment).toMatchObject({ tid: p.tid, status: 'SUCCESS', failReason: null, processedAt: now });
-    expect(done!.payment.approvalNo).toMatch(/^AP\d{16}$/);
+    expect(done!.payment.approvalNo).toMatch(/^AP\d{20}$/);
     expect(done!.delivery).toMatchObject({ tid: p.tid, state: 'PENDING', attemptCount: 0, dueAt: now, url: WEBHOOK, eventStatus: 'SUCCESS' });
     expect(JSON.parse(done!.delivery.payload)).toEqual({
       status: 'SUCCESS',

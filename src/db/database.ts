@@ -1,19 +1,21 @@
 /**
  * Opens the store's database from `database.url`: a SQLite file (created with
- * its folder on first start) or `:memory:`.
+ * its folder on first start), `:memory:`, or a PostgreSQL URL
+ * (`postgres://…` / `postgresql://…`, pooled).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely } from 'kysely';
-import { SQLITE, type Capabilities } from './capabilities.js';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { POSTGRES, SQLITE, type Capabilities } from './capabilities.js';
 import type { DB } from './schema.js';
 import { HamsterSqliteDialect } from './sqlite.driver.js';
 
 export interface Database {
   readonly db: Kysely<DB>;
   readonly caps: Capabilities;
-  /** A human-readable description of where the data lives. */
+  /** A human-readable description of where the data lives (no password). */
   readonly location: string;
   close(): Promise<void>;
 }
@@ -21,11 +23,21 @@ export interface Database {
 export interface OpenOptions {
   /** Folder that relative SQLite paths are resolved against; default process.cwd(). */
   cwd?: string;
+  /** PostgreSQL connections per process. */
+  poolSize?: number;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
+  return isPostgresUrl(url) ? openPostgres(url, options.poolSize ?? 10) : openSqlite(url, options.cwd);
+}
+
+function openSqlite(url: string, cwd = process.cwd()): Database {
   const memory = url === ':memory:';
-  const path = memory ? ':memory:' : resolve(options.cwd ?? process.cwd(), url.replace(/^(sqlite|file):/, ''));
+  const path = memory ? ':memory:' : resolve(cwd, url.replace(/^(sqlite|file):/, ''));
   if (!memory) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
   // WAL lets readers (the lookup API) run beside the writer. synchronous=NORMAL
@@ -40,6 +52,34 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     db,
     caps: SQLITE,
     location: memory ? 'SQLite in memory' : `SQLite ${path}`,
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * int8 (ids, epoch milliseconds, counts) and numeric (amounts) arrive as
+ * numbers: every value this service stores is within 2^53, and every amount
+ * has at most 15 significant digits, which a double holds exactly.
+ */
+const toNumber = (text: string) => Number(text);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
+      ? toNumber
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // An idle client's error (the server restarted, say) must not crash the process;
+  // the pool drops that client and the next query opens a new one.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const u = new URL(url);
+  return {
+    db,
+    caps: POSTGRES,
+    location: `PostgreSQL ${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`,
     close: () => db.destroy(),
   };
 }

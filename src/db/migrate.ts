@@ -1,8 +1,9 @@
 /**
  * Applies the schema migrations, in order, each exactly once. The whole run
- * is one write transaction (BEGIN IMMEDIATE on SQLite), so when several
- * processes start on one database together, one migrates and the others wait
- * and then find nothing left to do. A database migrated by a newer
+ * is one write transaction under a migration lock (BEGIN IMMEDIATE on SQLite,
+ * an advisory lock on PostgreSQL, whose DDL is transactional too), so when
+ * several processes start on one database together, one migrates and the
+ * others wait and then find nothing left to do. A database migrated by a newer
  * hamster-pg (a migration this code does not know) stops start-up.
  */
 import { sql, type Kysely } from 'kysely';
@@ -10,6 +11,7 @@ import type { Capabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_reliable_delivery.js';
+import * as m0003 from './migrations/0003_scale_out.js';
 
 interface Migration {
   name: string;
@@ -20,6 +22,7 @@ interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { name: '0001_initial', up: m0001.up },
   { name: '0002_reliable_delivery', up: m0002.up },
+  { name: '0003_scale_out', up: m0003.up },
 ];
 
 export class SchemaTooNew extends Error {
@@ -35,6 +38,7 @@ export class SchemaTooNew extends Error {
 export async function migrate(database: Database): Promise<string[]> {
   const { db, caps, location } = database;
   return db.transaction().execute(async (trx) => {
+    await caps.lock(trx as unknown as Kysely<unknown>, 'migrate');
     await sql`create table if not exists hamster_schema_migrations (
       name text primary key,
       applied_at ${sql.raw(caps.types.instant)} not null

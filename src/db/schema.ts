@@ -25,6 +25,8 @@ export interface PaymentProcessesTable {
   processed_at: number | null;
   /** Set by each claim; finalizing from PROCESSING must present it (fencing). */
   claim_token: string | null;
+  /** The instance that holds (or last held) the claim. */
+  claimed_by: string | null;
 }
 
 /** The final result of a payment process (the seed's "Payment (최종 결과)"). */
@@ -65,6 +67,8 @@ export interface WebhookDeliveriesTable {
   delivered_at: number | null;
   last_response_code: number | null;
   last_error: string | null;
+  /** The instance that holds (or last held) the claim. */
+  claimed_by: string | null;
 }
 
 /** Every HTTP attempt of every delivery. */

@@ -3,8 +3,9 @@
  * - tid: `DUMMY_{yyyyMMdd}_{8 random digits}`, server-local date. Randomness
  *   makes collisions possible; the store retries on one (see insertPayment).
  * - approvalNo: `AP` + epoch milliseconds (as the seed's `AP1738742800000`)
- *   + a 3-digit sequence, so numbers stay unique and ordered within a process
- *   even when thousands are issued in one millisecond.
+ *   + the 4-digit worker id of the process + a 3-digit sequence, so numbers
+ *   stay unique across processes and ordered within one, even when
+ *   thousands are issued in one millisecond.
  * - publicId: a Snowflake (41-bit time, 10-bit worker, 12-bit sequence) in
  *   Base62, zero-padded to 11 characters so string order is time order.
  * Pure apart from the clock and randomness handed in.
@@ -13,7 +14,7 @@ import { randomInt } from 'node:crypto';
 import { localDateStamp, type Clock } from '../time.js';
 
 export const TID_PATTERN = /^DUMMY_\d{8}_\d{8}$/;
-export const APPROVAL_NO_PATTERN = /^AP\d{16}$/;
+export const APPROVAL_NO_PATTERN = /^AP\d{20}$/;
 
 export type TidSuffixSource = () => number;
 
@@ -24,10 +25,16 @@ export function makeTid(epochMs: number, suffix: number): string {
   return `DUMMY_${localDateStamp(epochMs)}_${String(suffix).padStart(8, '0')}`;
 }
 
-/** Issues `AP{13-digit ms}{3-digit seq}`; strictly increasing within one generator. */
+/** Issues `AP{13-digit ms}{4-digit worker}{3-digit seq}`; strictly increasing within one generator. */
 export class ApprovalNumbers {
   private lastMs = 0;
   private seq = 0;
+  private worker = '0000';
+
+  /** The same worker id as the process's Snowflake: distinct processes, distinct numbers. */
+  setWorkerId(workerId: number): void {
+    this.worker = String(workerId).padStart(4, '0');
+  }
 
   next(epochMs: number): string {
     if (epochMs > this.lastMs) {
@@ -39,7 +46,7 @@ export class ApprovalNumbers {
       this.lastMs += 1;
       this.seq = 0;
     }
-    return `AP${String(this.lastMs).padStart(13, '0')}${String(this.seq).padStart(3, '0')}`;
+    return `AP${String(this.lastMs).padStart(13, '0')}${this.worker}${String(this.seq).padStart(3, '0')}`;
   }
 }
 

@@ -54,7 +54,7 @@ export async function findPaymentByTid(db: Kysely<DB>, tid: string): Promise<Pay
 export function claimPendingPayments(
   db: Kysely<DB>,
   caps: Capabilities,
-  args: { limit: number; now: number; token: string },
+  args: { limit: number; now: number; token: string; by: string },
 ): Promise<PaymentProcess[]> {
   return claim(db, caps, args, (eb) => eb('status', '=', 'PENDING'));
 }
@@ -67,7 +67,7 @@ export function claimPendingPayments(
 export function reclaimExpiredPayments(
   db: Kysely<DB>,
   caps: Capabilities,
-  args: { limit: number; now: number; token: string; startedBefore: number },
+  args: { limit: number; now: number; token: string; by: string; startedBefore: number },
 ): Promise<PaymentProcess[]> {
   return claim(db, caps, args, (eb) =>
     eb.and([eb('status', '=', 'PROCESSING'), eb('processing_started_at', '<', args.startedBefore)]),
@@ -79,16 +79,15 @@ type Filter = (eb: ExpressionBuilder<DB, 'payment_processes'>) => Expression<Sql
 async function claim(
   db: Kysely<DB>,
   caps: Capabilities,
-  { limit, now, token }: { limit: number; now: number; token: string },
+  { limit, now, token, by }: { limit: number; now: number; token: string; by: string },
   filter: Filter,
 ): Promise<PaymentProcess[]> {
+  const picking = db.selectFrom('payment_processes').select('id').where(filter).orderBy('id').limit(limit);
+  const pick = caps.skipLocked ? picking.forUpdate().skipLocked() : picking;
   const rows = await db
     .updateTable('payment_processes')
-    .set({ status: 'PROCESSING', processing_started_at: now, claim_token: token })
-    .where('id', 'in', (eb) => {
-      const pick = eb.selectFrom('payment_processes').select('id').where(filter).orderBy('id').limit(limit);
-      return caps.skipLocked ? pick.forUpdate().skipLocked() : pick;
-    })
+    .set({ status: 'PROCESSING', processing_started_at: now, claim_token: token, claimed_by: by })
+    .where(caps.idIn('id', pick))
     .where(filter)
     .returningAll()
     .execute();

@@ -5,6 +5,7 @@
  * heart-beating), renews it while it runs and gives it back when it stops.
  */
 import type { Kysely } from 'kysely';
+import type { Capabilities } from '../db/capabilities.js';
 import type { DB } from '../db/schema.js';
 import { StoreUnavailable } from '../errors.js';
 import { SNOWFLAKE_MAX_WORKER } from './ids.js';
@@ -12,8 +13,10 @@ import { SNOWFLAKE_MAX_WORKER } from './ids.js';
 /** Must run inside a write transaction, so two starting processes cannot pick the same id. */
 export async function leaseWorkerId(
   db: Kysely<DB>,
+  caps: Capabilities,
   args: { instanceId: string; now: number; staleBefore: number },
 ): Promise<number> {
+  await caps.lock(db as unknown as Kysely<unknown>, 'snowflake-workers');
   const rows = await db.selectFrom('snowflake_workers').select(['worker_id', 'heartbeat_at']).orderBy('worker_id').execute();
   const busy = new Set(rows.filter((r) => Number(r.heartbeat_at) >= args.staleBefore).map((r) => Number(r.worker_id)));
   let id = 0;

@@ -111,7 +111,9 @@ export async function createDelivery(
     now: number;
     /** When the first attempt is due (default: now). */
     dueAt?: number;
+    /** With `claimedBy`: the caller holds the claim until then. */
     claimedUntil?: number;
+    claimedBy?: string;
   },
 ): Promise<Delivery> {
   const claimed = args.claimedUntil !== undefined;
@@ -129,6 +131,7 @@ export async function createDelivery(
       attempt_count: claimed ? 1 : 0,
       due_at: args.claimedUntil ?? args.dueAt ?? args.now,
       created_at: args.now,
+      claimed_by: claimed ? (args.claimedBy ?? null) : null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -143,21 +146,20 @@ export async function createDelivery(
 export async function claimDueDeliveries(
   db: Kysely<DB>,
   caps: Capabilities,
-  { limit, now, leaseUntil }: { limit: number; now: number; leaseUntil: number },
+  { limit, now, leaseUntil, by }: { limit: number; now: number; leaseUntil: number; by: string },
 ): Promise<Delivery[]> {
+  const picking = db
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('state', 'in', ['PENDING', 'SENDING'])
+    .where('due_at', '<=', now)
+    .orderBy('due_at')
+    .limit(limit);
+  const pick = caps.skipLocked ? picking.forUpdate().skipLocked() : picking;
   const rows = await db
     .updateTable('webhook_deliveries')
-    .set((eb) => ({ state: 'SENDING', due_at: leaseUntil, attempt_count: eb('attempt_count', '+', 1) }))
-    .where('id', 'in', (eb) => {
-      const pick = eb
-        .selectFrom('webhook_deliveries')
-        .select('id')
-        .where('state', 'in', ['PENDING', 'SENDING'])
-        .where('due_at', '<=', now)
-        .orderBy('due_at')
-        .limit(limit);
-      return caps.skipLocked ? pick.forUpdate().skipLocked() : pick;
-    })
+    .set((eb) => ({ state: 'SENDING', due_at: leaseUntil, attempt_count: eb('attempt_count', '+', 1), claimed_by: by }))
+    .where(caps.idIn('id', pick))
     .where('state', 'in', ['PENDING', 'SENDING'])
     .where('due_at', '<=', now)
     .returningAll()
@@ -212,11 +214,11 @@ export async function completeAttempt(
  */
 export async function claimWaitingDelivery(
   db: Kysely<DB>,
-  args: { paymentId: number; eventStatus: FinalStatus; leaseUntil: number },
+  args: { paymentId: number; eventStatus: FinalStatus; leaseUntil: number; by: string },
 ): Promise<Delivery | null> {
   const row = await db
     .updateTable('webhook_deliveries')
-    .set((eb) => ({ state: 'SENDING', due_at: args.leaseUntil, attempt_count: eb('attempt_count', '+', 1) }))
+    .set((eb) => ({ state: 'SENDING', due_at: args.leaseUntil, attempt_count: eb('attempt_count', '+', 1), claimed_by: args.by }))
     .where('id', '=', (eb) =>
       eb
         .selectFrom('webhook_deliveries')

@@ -27,11 +27,21 @@ describe('tid', () => {
 });
 
 describe('approvalNo', () => {
-  it('is AP + epoch millis + a 3-digit sequence, like the seed', () => {
+  it('is AP + epoch millis (as the seed) + the worker id + a 3-digit sequence', () => {
     const approvals = new ApprovalNumbers();
-    expect(approvals.next(1738742800000)).toBe('AP1738742800000000');
-    expect(approvals.next(1738742800000)).toBe('AP1738742800000001');
-    expect(approvals.next(1738742800001)).toBe('AP1738742800001000');
+    expect(approvals.next(1738742800000)).toBe('AP17387428000000000000');
+    expect(approvals.next(1738742800000)).toBe('AP17387428000000000001');
+    expect(approvals.next(1738742800001)).toBe('AP17387428000010000000');
+    approvals.setWorkerId(42);
+    expect(approvals.next(1738742800002)).toBe('AP17387428000020042000');
+  });
+
+  it('differs between processes with different worker ids in the same millisecond', () => {
+    const a = new ApprovalNumbers();
+    const b = new ApprovalNumbers();
+    a.setWorkerId(1);
+    b.setWorkerId(2);
+    expect(a.next(1738742800000)).not.toBe(b.next(1738742800000));
   });
 
   it('stays unique and increasing for thousands issued in one millisecond, and when the clock steps back', () => {

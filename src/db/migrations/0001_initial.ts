@@ -6,11 +6,11 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Capabilities } from '../capabilities.js';
 
 export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void> {
-  const { instant, amount } = caps.types;
+  const { id, instant, amount } = caps.types;
 
   await db.schema
     .createTable('payment_processes')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, caps.autoId)
     .addColumn('public_id', 'text', (c) => c.notNull())
     .addColumn('tid', 'text', (c) => c.notNull())
     .addColumn('order_id', 'text', (c) => c.notNull())
@@ -52,8 +52,8 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
 
   await db.schema
     .createTable('payments')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    .addColumn('payment_process_id', 'integer', (c) => c.notNull().references('payment_processes.id'))
+    .addColumn('id', id, caps.autoId)
+    .addColumn('payment_process_id', id, (c) => c.notNull().references('payment_processes.id'))
     .addColumn('tid', 'text', (c) => c.notNull())
     .addColumn('order_id', 'text', (c) => c.notNull())
     .addColumn('user_public_id', 'text')
@@ -73,8 +73,8 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
 
   await db.schema
     .createTable('webhook_deliveries')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    .addColumn('payment_process_id', 'integer', (c) => c.notNull().references('payment_processes.id'))
+    .addColumn('id', id, caps.autoId)
+    .addColumn('payment_process_id', id, (c) => c.notNull().references('payment_processes.id'))
     .addColumn('tid', 'text', (c) => c.notNull())
     .addColumn('event_status', 'text', (c) => c.notNull())
     .addColumn('origin', 'text', (c) => c.notNull())
@@ -102,9 +102,9 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
 
   await db.schema
     .createTable('webhook_attempts')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    .addColumn('delivery_id', 'integer', (c) => c.notNull().references('webhook_deliveries.id'))
-    .addColumn('payment_process_id', 'integer', (c) => c.notNull().references('payment_processes.id'))
+    .addColumn('id', id, caps.autoId)
+    .addColumn('delivery_id', id, (c) => c.notNull().references('webhook_deliveries.id'))
+    .addColumn('payment_process_id', id, (c) => c.notNull().references('payment_processes.id'))
     .addColumn('attempt_no', 'integer', (c) => c.notNull())
     .addColumn('attempted_at', instant, (c) => c.notNull())
     .addColumn('url', 'text', (c) => c.notNull())

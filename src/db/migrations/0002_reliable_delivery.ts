@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Capabilities } from '../capabilities.js';
 
 export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void> {
-  const { instant } = caps.types;
+  const { id, instant } = caps.types;
 
   await db.schema.alterTable('payment_processes').addColumn('claim_token', 'text').execute();
   // Expired PROCESSING leases are found by status, then by age.
@@ -33,7 +33,7 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('response_code', 'integer')
     .addColumn('response_body', 'text')
-    .addColumn('payment_process_id', 'integer')
+    .addColumn('payment_process_id', id)
     .addColumn('created_at', instant, (c) => c.notNull())
     .addColumn('locked_until', instant, (c) => c.notNull())
     .addColumn('expires_at', instant, (c) => c.notNull())
