@@ -3,7 +3,7 @@
  * webhook dispatcher and the HTTP API from one Config, and starts and stops
  * them in the right order.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -11,13 +11,16 @@ import { migrate } from './db/migrate.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from './payments/ids.js';
-import { decideOutcome } from './payments/outcome.js';
+import { decidePayment } from './payments/outcome.js';
 import { registerPaymentRoutes } from './payments/payment.routes.js';
 import { randomForPayments } from './payments/random.js';
 import { Store } from './store.js';
 import { systemClock, type Clock } from './time.js';
 import { afterAttempt, type RetryPolicy } from './webhooks/backoff.js';
-import { secretKey, signedHeaders } from './webhooks/signing.js';
+import { deliverySigner, secretKey } from './webhooks/signing.js';
+import { Control } from './admin/control.js';
+import { registerAdminRoutes } from './admin/admin.routes.js';
+import { Hangs } from './http/hangs.js';
 import { createSender, type Sender } from './webhooks/sender.js';
 import { Dispatcher } from './worker/dispatcher.js';
 import { Poller } from './worker/poller.js';
@@ -36,6 +39,8 @@ export interface AppOptions {
 
 /** Expired Idempotency-Keys are deleted this often (they already count as absent). */
 const SWEEP_EVERY_MS = 10 * 60_000;
+/** Scenario rules and merchants changed by another instance are picked up this often. */
+const CONTROL_REFRESH_MS = 1000;
 /** A leased Snowflake worker id is renewed this often (it lapses after a minute without). */
 const HEARTBEAT_EVERY_MS = 10_000;
 
@@ -50,6 +55,9 @@ export class App {
   private readonly dispatcherLoop: Poller;
   private readonly sweepLoop: Poller;
   private readonly heartbeatLoop: Poller;
+  private readonly controlLoop: Poller;
+  readonly control: Control;
+  private readonly hangs = new Hangs();
   /** Names this process in the worker-id leases. */
   readonly instanceId = randomUUID();
   private workerId = 0;
@@ -85,15 +93,38 @@ export class App {
       idempotencyTtlMs: config.payment.idempotency.ttlMs,
       instanceId: this.instanceId,
     });
+    this.control = new Control({
+      database,
+      clock,
+      log: this.log,
+      configuredScenarios: config.scenarios,
+      configuredMerchants: config.merchants,
+      defaultWebhookUrl: webhook.url,
+      unknownMid: config.payment.merchant.unknownMid,
+    });
     this.sender = createSender({ timeoutMs: webhook.timeoutMs, connections: webhook.concurrency });
-    const keys = webhook.secrets.map(secretKey);
+    const merchantKeys = new Map<string, { secrets: readonly string[]; keys: Buffer[] }>();
     this.dispatcher = new Dispatcher({
       store: this.store,
       send: this.sender.send,
       clock,
       concurrency: webhook.concurrency,
-      sign: (delivery, nowMs) => signedHeaders(keys, delivery.webhookId, nowMs, delivery.payload),
+      sign: deliverySigner({
+        globalKeys: webhook.secrets.map(secretKey),
+        merchantKeys: (mid) => {
+          const merchant = mid === null ? undefined : this.control.merchant(mid);
+          if (!merchant) return undefined;
+          let cached = merchantKeys.get(merchant.mid);
+          if (cached?.secrets !== merchant.secrets) {
+            cached = { secrets: merchant.secrets, keys: merchant.secrets.map(secretKey) };
+            merchantKeys.set(merchant.mid, cached);
+          }
+          return cached.keys;
+        },
+        wrongKey: randomBytes(32),
+      }),
       next: (delivery, result, now) => afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: retry }),
+      onDelivered: (delivery) => (this.control.reorders() ? this.store.releaseReordered(delivery) : undefined),
       log: this.log,
     });
     const randomFor = randomForPayments(config.payment.process.randomSeed);
@@ -101,7 +132,7 @@ export class App {
     this.processor = new Processor({
       store: this.store,
       batchSize: polling.batchSize,
-      decide: (payment) => decideOutcome(randomFor(payment.id), successRate),
+      decide: (payment) => decidePayment(payment.effect, randomFor(payment.id), successRate),
       onFinalized: () => this.dispatcher.wake(),
       log: this.log,
     });
@@ -138,11 +169,29 @@ export class App {
       onError: (error) => this.log.error({ err: error }, 'worker id heartbeat failed'),
     });
 
+    this.controlLoop = new Poller({
+      initialDelayMs: CONTROL_REFRESH_MS,
+      fixedDelayMs: CONTROL_REFRESH_MS,
+      pass: () => this.control.refresh(),
+      onError: (error) => this.log.error({ err: error }, 'reloading scenarios and merchants failed'),
+    });
+
     this.http = createHttpServer(this.log);
     registerPaymentRoutes(this.http, {
       store: this.store,
-      webhookUrl: config.payment.webhook.url,
+      control: this.control,
       deliver: (delivery) => this.dispatcher.deliver(delivery),
+      log: this.log,
+      delayRandomFor: randomForPayments(config.payment.process.randomSeed === null ? null : `${config.payment.process.randomSeed}:delay`),
+      hangs: this.hangs,
+      wakeDispatcher: () => this.dispatcher.wake(),
+    });
+    registerAdminRoutes(this.http, {
+      control: this.control,
+      store: this.store,
+      token: config.admin.token,
+      allowDataReset: config.admin.allowDataReset,
+      processNow: () => this.processNow(),
       log: this.log,
     });
   }
@@ -161,6 +210,7 @@ export class App {
     }
     const app = new App(config, database, options);
     await app.takeWorkerId();
+    await app.control.init();
     return app;
   }
 
@@ -192,6 +242,7 @@ export class App {
     if (polling.enabled) this.processorLoop.start();
     this.dispatcherLoop.start();
     this.sweepLoop.start();
+    this.controlLoop.start();
     if (this.leasedWorkerId) this.heartbeatLoop.start();
     this.log.info(
       {
@@ -210,10 +261,15 @@ export class App {
     );
   }
 
-  /** Runs a processing pass and then delivers every webhook due now; resolves when all are recorded. */
-  async processNow(): Promise<void> {
-    await this.processor.runPass();
-    await this.dispatcher.runOnce();
+  /**
+   * Runs a processing pass and then delivers every webhook due now; resolves
+   * when all are recorded. Says how many payments were processed and how many
+   * webhook attempts were made.
+   */
+  async processNow(): Promise<{ processed: number; attempts: number }> {
+    const processed = await this.processor.runPass();
+    const attempts = await this.dispatcher.runOnce();
+    return { processed, attempts };
   }
 
   /**
@@ -226,12 +282,14 @@ export class App {
   }
 
   private async shutdown(): Promise<void> {
+    this.hangs.dropAll();
     if (this.listening) await this.http.close();
     this.processor.stop();
     await this.processorLoop.stop();
     this.dispatcher.stop();
     await this.dispatcherLoop.stop();
     await this.sweepLoop.stop();
+    await this.controlLoop.stop();
     await this.heartbeatLoop.stop();
     await this.dispatcher.drain();
     await this.sender.close();

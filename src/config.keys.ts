@@ -4,8 +4,23 @@
  * environment variables are a public contract (see README).
  */
 
-/** A reader returns the typed value, or undefined when the raw value is not allowed. */
-type Reader<T> = (raw: unknown) => T | undefined;
+import {
+  ReaderError,
+  boolean,
+  decimal,
+  duration,
+  httpUrl,
+  integer,
+  list,
+  nonEmpty,
+  oneOf,
+  seed,
+  text,
+  webhookSecret,
+  type Reader,
+} from './config.readers.js';
+import { MerchantError, parseMerchants, type Merchant } from './merchants/merchant.js';
+import { ScenarioError, parseScenarios, type Scenario } from './scenarios/scenario.js';
 
 export interface KeySpec<T = unknown> {
   readonly key: string;
@@ -16,95 +31,28 @@ export interface KeySpec<T = unknown> {
   readonly help: string;
 }
 
-const text = (raw: unknown): string | undefined =>
-  typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : undefined;
-
-function integer(min: number, max: number): Reader<number> {
+/** Lists of rules and merchants: YAML, or JSON text (environment, flags). */
+function structured<T>(parse: (raw: unknown) => T, Err: new (...args: never[]) => Error): Reader<T> {
   return (raw) => {
-    const s = text(raw);
-    if (s === undefined || !/^-?\d+$/.test(s)) return undefined;
-    const n = Number(s);
-    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
-  };
-}
-
-function decimal(min: number, max: number): Reader<number> {
-  return (raw) => {
-    const s = text(raw);
-    if (s === undefined || !/^-?(\d+(\.\d*)?|\.\d+)$/.test(s)) return undefined;
-    const n = Number(s);
-    return n >= min && n <= max ? n : undefined;
-  };
-}
-
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Milliseconds, as a plain number (`3000`) or with a unit (`3s`, `500ms`, `2m`, `1h`, `1d`). */
-function duration(min: number, max: number): Reader<number> {
-  return (raw) => {
-    const s = text(raw);
-    const m = s === undefined ? null : /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s);
-    if (!m) return undefined;
-    const ms = Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 'ms']!);
-    return ms >= min && ms <= max ? ms : undefined;
-  };
-}
-
-/** A YAML list, or one string with the items separated by commas or spaces. */
-function list<T>(item: Reader<T>, min: number, max: number): Reader<T[]> {
-  return (raw) => {
-    const items = Array.isArray(raw) ? raw : (text(raw) ?? '').split(/[\s,]+/).filter((x) => x !== '');
-    if (items.length < min || items.length > max) return undefined;
-    const out: T[] = [];
-    for (const it of items) {
-      const v = item(it);
-      if (v === undefined) return undefined;
-      out.push(v);
+    let value = raw;
+    if (typeof raw === 'string') {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        throw new ReaderError('is not JSON');
+      }
     }
-    return out;
+    try {
+      return parse(value);
+    } catch (error) {
+      if (error instanceof Err) throw new ReaderError(error.message);
+      throw error;
+    }
   };
 }
 
-/** A Standard Webhooks secret: `whsec_` followed by base64 of at least 16 bytes. */
-const webhookSecret: Reader<string> = (raw) => {
-  const s = text(raw);
-  if (!s?.startsWith('whsec_')) return undefined;
-  const b64 = s.slice('whsec_'.length);
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return undefined;
-  return Buffer.from(b64, 'base64').length >= 16 ? s : undefined;
-};
-
-const boolean: Reader<boolean> = (raw) => {
-  if (typeof raw === 'boolean') return raw;
-  const s = text(raw)?.toLowerCase();
-  return s === 'true' ? true : s === 'false' ? false : undefined;
-};
-
-const nonEmpty: Reader<string> = (raw) => {
-  const s = text(raw);
-  return s ? s : undefined;
-};
-
-const httpUrl: Reader<string> = (raw) => {
-  const s = text(raw);
-  if (!s || !URL.canParse(s)) return undefined;
-  const u = new URL(s);
-  return u.protocol === 'http:' || u.protocol === 'https:' ? s : undefined;
-};
-
-/** Unset (empty) means random outcomes; anything else seeds them. */
-const seed: Reader<string | null> = (raw) => {
-  if (raw === null) return null;
-  const s = text(raw);
-  return s === undefined ? undefined : s === '' ? null : s;
-};
-
-function oneOf<T extends string>(values: readonly T[]): Reader<T> {
-  return (raw) => {
-    const s = text(raw)?.toLowerCase();
-    return values.find((v) => v === s);
-  };
-}
+export const RETRY_PRESET_NAMES = ['default', 'toss', 'portone', 'stripe'] as const;
+export type RetryPreset = (typeof RETRY_PRESET_NAMES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const HOUR = 3_600_000;
@@ -234,6 +182,55 @@ export const KEYS = {
     'any text or number (empty for random)',
     seed,
     'makes outcomes repeat run after run for the same order of payments',
+  ),
+  'payment.webhook.retry.preset': spec(
+    'payment.webhook.retry.preset',
+    'default' as RetryPreset,
+    RETRY_PRESET_NAMES.join(', '),
+    oneOf(RETRY_PRESET_NAMES),
+    "a PG's published retry schedule, used unless payment.webhook.retry.schedule is set",
+  ),
+  'payment.webhook.retry.time-scale': spec(
+    'payment.webhook.retry.time-scale',
+    1,
+    'a number from 1 to 1000000',
+    decimal(1, 1_000_000),
+    'divides every retry delay (60: minutes become seconds), to test a day of retries in minutes',
+  ),
+  'payment.merchant.unknown-mid': spec(
+    'payment.merchant.unknown-mid',
+    'refuse' as 'refuse' | 'default',
+    'refuse or default',
+    oneOf(['refuse', 'default'] as const),
+    'a payment for an unknown or inactive echo.mid: refuse it, or take it for the default merchant',
+  ),
+  scenarios: spec(
+    'scenarios',
+    null as Scenario[] | null,
+    'a list of rules (see README, "Scripting outcomes"); as JSON text in the environment or a flag',
+    structured((raw) => parseScenarios(raw), ScenarioError),
+    'scenario rules: which payments end how, and how their webhooks and accept calls misbehave',
+  ),
+  merchants: spec(
+    'merchants',
+    [] as Merchant[],
+    'a list of {mid, webhook-url, secrets, active}; as JSON text in the environment or a flag',
+    structured((raw) => parseMerchants(raw), MerchantError),
+    'merchants (echo.mid) besides the default one, with their webhook URLs and secrets',
+  ),
+  'admin.token': spec(
+    'admin.token',
+    null as string | null,
+    'any text (empty: the admin API is open)',
+    seed,
+    'protects /api/admin: requests must send Authorization: Bearer <token>',
+  ),
+  'admin.allow-data-reset': spec(
+    'admin.allow-data-reset',
+    false,
+    'true or false',
+    boolean,
+    'allow DELETE /api/admin/data to empty the store',
   ),
   'logging.level': spec('logging.level', 'info', LOG_LEVELS.join(', '), oneOf(LOG_LEVELS), 'log level'),
 } as const;

@@ -7,7 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { CONFIG_KEYS, KEYS, envName, type ConfigKey } from './config.keys.js';
+import { CONFIG_KEYS, KEYS, envName, type ConfigKey, type RetryPreset } from './config.keys.js';
+import { ReaderError } from './config.readers.js';
+import type { Merchant } from './merchants/merchant.js';
+import type { Scenario } from './scenarios/scenario.js';
+import { RETRY_PRESETS, scaleSchedule } from './webhooks/backoff.js';
 import { ConfigError } from './errors.js';
 
 export interface Config {
@@ -20,7 +24,13 @@ export interface Config {
       readonly concurrency: number;
       /** Standard Webhooks secrets (`whsec_…`); empty: webhooks are not signed. */
       readonly secrets: readonly string[];
-      readonly retry: { readonly scheduleMs: readonly number[]; readonly jitterPercent: number };
+      /** The schedule in effect: the explicit one, or the preset's; divided by the time scale. */
+      readonly retry: {
+        readonly scheduleMs: readonly number[];
+        readonly jitterPercent: number;
+        readonly preset: RetryPreset;
+        readonly timeScale: number;
+      };
     };
     readonly process: {
       readonly polling: {
@@ -34,7 +44,12 @@ export interface Config {
       readonly leaseMs: number;
     };
     readonly idempotency: { readonly ttlMs: number };
+    readonly merchant: { readonly unknownMid: 'refuse' | 'default' };
   };
+  /** Rules from the configuration; null when none are configured (the stored ones stay). */
+  readonly scenarios: readonly Scenario[] | null;
+  readonly merchants: readonly Merchant[];
+  readonly admin: { readonly token: string | null; readonly allowDataReset: boolean };
   readonly logging: { readonly level: string };
 }
 
@@ -73,6 +88,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
 
+  const explicit = new Set<ConfigKey>();
   const value = <K extends ConfigKey>(key: K): (typeof KEYS)[K]['default'] => {
     const spec = KEYS[key];
     const candidates: Array<[unknown, string]> = [];
@@ -84,8 +100,15 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     if (key in fileValues && fileValues[key] !== null) candidates.push([fileValues[key], file ?? 'file']);
     const first = candidates[0];
     if (!first) return spec.default;
+    explicit.add(key);
     const [raw, source] = first;
-    const parsed = spec.read(raw);
+    let parsed: unknown;
+    try {
+      parsed = spec.read(raw);
+    } catch (error) {
+      if (error instanceof ReaderError) throw new ConfigError(`Invalid value for ${key} (from ${source}): ${error.message}`);
+      throw error;
+    }
     if (parsed === undefined) {
       throw new ConfigError(
         `Invalid value for ${key} (from ${source}): ${JSON.stringify(raw)} — allowed: ${spec.allowed}`,
@@ -93,6 +116,14 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
     return parsed as (typeof KEYS)[K]['default'];
   };
+
+  function retrySettings() {
+    const preset = value('payment.webhook.retry.preset');
+    const schedule = value('payment.webhook.retry.schedule');
+    const timeScale = value('payment.webhook.retry.time-scale');
+    const base = explicit.has('payment.webhook.retry.schedule') ? schedule : RETRY_PRESETS[preset];
+    return { scheduleMs: scaleSchedule(base, timeScale), jitterPercent: value('payment.webhook.retry.jitter'), preset, timeScale };
+  }
 
   const config: Config = deepFreeze({
     server: { port: value('server.port'), address: value('server.address'), workerId: value('server.worker-id') },
@@ -103,10 +134,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
         timeoutMs: value('payment.webhook.timeout'),
         concurrency: value('payment.webhook.concurrency'),
         secrets: value('payment.webhook.secret'),
-        retry: {
-          scheduleMs: value('payment.webhook.retry.schedule'),
-          jitterPercent: value('payment.webhook.retry.jitter'),
-        },
+        retry: retrySettings(),
       },
       process: {
         polling: {
@@ -120,7 +148,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
         leaseMs: value('payment.process.lease'),
       },
       idempotency: { ttlMs: value('payment.idempotency.ttl') },
+      merchant: { unknownMid: value('payment.merchant.unknown-mid') },
     },
+    scenarios: value('scenarios'),
+    merchants: value('merchants'),
+    admin: { token: value('admin.token'), allowDataReset: value('admin.allow-data-reset') },
     logging: { level: value('logging.level') },
   });
   checkDatabaseUrl(config.database.url);

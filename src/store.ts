@@ -6,11 +6,13 @@
  * with its collision retries. Workers, routes and the trigger use nothing else.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Database } from './db/database.js';
 import { StatusConflict, StoreUnavailable } from './errors.js';
 import * as idempotency from './payments/idempotency.repository.js';
 import { makeTid, type ApprovalNumbers, type Snowflake, type TidSuffixSource } from './payments/ids.js';
-import { isFinal, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from './payments/payment.js';
+import { isFinal, type EventStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from './payments/payment.js';
+import { REORDER_MAX_HOLD_MS, type ScenarioEffect } from './scenarios/scenario.js';
 import * as payments from './payments/payment.repository.js';
 import * as workers from './payments/worker-id.repository.js';
 import type { Clock } from './time.js';
@@ -45,7 +47,20 @@ export interface Decision {
 
 export interface Finalized {
   payment: PaymentProcess;
+  /** The (first) webhook delivery it owes. */
   delivery: deliveries.Delivery;
+  /** All of them: a `duplicate` scenario owes several of the same webhook. */
+  deliveries: deliveries.Delivery[];
+}
+
+/** How an accepted payment is to be handled, as its merchant and scenario rule say. */
+export interface AcceptPlan {
+  webhookUrl: string;
+  mid: string | null;
+  scenario: string | null;
+  effect: ScenarioEffect | null;
+  /** A processing delay: fixed, or picked once the payment's id is known. */
+  delayMs?: number | ((paymentId: number) => number);
 }
 
 /** A Snowflake worker lease whose heartbeat is older than this is free for another process. */
@@ -74,7 +89,7 @@ export class Store {
    */
   async acceptPayment(
     input: NewPayment,
-    webhookUrl: string,
+    plan: AcceptPlan,
     idem?: { key: string; render: (payment: PaymentProcess) => { code: number; body: string } },
   ): Promise<PaymentProcess> {
     const { db, caps } = this.o.database;
@@ -90,15 +105,28 @@ export class Store {
         amount: input.amount,
         status: 'PENDING',
         echo,
-        webhook_url: webhookUrl,
+        webhook_url: plan.webhookUrl,
         requested_at: now,
+        mid: plan.mid,
+        scenario: plan.scenario,
+        effect: plan.effect === null ? null : JSON.stringify(plan.effect),
+        process_after: typeof plan.delayMs === 'number' ? now + plan.delayMs : null,
       };
+      const pickDelay = typeof plan.delayMs === 'function' ? plan.delayMs : null;
       try {
-        if (!idem) return await payments.insertPaymentProcess(db, values);
+        if (!idem && !pickDelay) return await payments.insertPaymentProcess(db, values);
         return await db.transaction().execute(async (trx) => {
-          const payment = await payments.insertPaymentProcess(trx, values);
-          const { code, body } = idem.render(payment);
-          await idempotency.completeKey(trx, { key: idem.key, code, body, paymentId: payment.id });
+          let payment = await payments.insertPaymentProcess(trx, values);
+          if (pickDelay) {
+            // A delay drawn from a range depends on the payment's id (seeded runs repeat).
+            const processAfter = now + pickDelay(payment.id);
+            await payments.setProcessAfter(trx, payment.id, processAfter);
+            payment = { ...payment, processAfter };
+          }
+          if (idem) {
+            const { code, body } = idem.render(payment);
+            await idempotency.completeKey(trx, { key: idem.key, code, body, paymentId: payment.id });
+          }
           return payment;
         });
       } catch (error) {
@@ -226,14 +254,17 @@ export class Store {
             });
             if (final === null) continue;
             await payments.insertFinalPayment(trx, final);
-            const delivery = await deliveries.createDelivery(trx, {
-              ...this.deliveryFor(final, outcome.status, opts.origin),
-              now,
-              ...(opts.claimDelivery
-                ? { claimedUntil: now + this.deliveryLeaseMs, claimedBy: this.o.instanceId }
-                : { dueAt: firstAttemptAt(now, this.o.retry) }),
-            });
-            done.push({ payment: final, delivery });
+            const made: deliveries.Delivery[] = [];
+            if (opts.claimDelivery) {
+              const claimedUntil = now + this.deliveryLeaseMs;
+              const base = this.deliveryFor(final, outcome.status, opts.origin);
+              made.push(await deliveries.createDelivery(trx, { ...base, now, claimedUntil, claimedBy: this.o.instanceId }));
+            } else {
+              for (const d of this.scriptedDeliveries(final, outcome.status, opts.origin, now)) {
+                made.push(await deliveries.createDelivery(trx, d));
+              }
+            }
+            done.push({ payment: final, delivery: made[0]!, deliveries: made });
           }
           return done;
         });
@@ -251,6 +282,7 @@ export class Store {
   async resendNow(payment: PaymentProcess): Promise<deliveries.Delivery> {
     const status = payment.status;
     if (!isFinal(status)) throw new StatusConflict(`Payment ${payment.tid} is ${status}; it has no final state to announce yet`);
+    // (For a CANCELLED payment, the cancellation is what is announced.)
     const { db } = this.o.database;
     const now = this.o.clock();
     const leaseUntil = now + this.deliveryLeaseMs;
@@ -265,16 +297,76 @@ export class Store {
     });
   }
 
-  private deliveryFor(payment: PaymentProcess, status: 'SUCCESS' | 'FAILED', origin: deliveries.DeliveryOrigin) {
+  private deliveryFor(payment: PaymentProcess, status: EventStatus, origin: deliveries.DeliveryOrigin) {
     return {
       paymentId: payment.id,
       tid: payment.tid,
       webhookId: webhookIdFor(payment.publicId, status),
       eventStatus: status,
       origin,
+      mid: payment.mid,
       url: payment.webhookUrl,
       payload: JSON.stringify(webhookBody({ ...payment, status })),
     };
+  }
+
+  /** The deliveries a final state owes, shaped by the payment's scenario (`effect.webhook`). */
+  private scriptedDeliveries(payment: PaymentProcess, status: EventStatus, origin: deliveries.DeliveryOrigin, now: number) {
+    const base = { ...this.deliveryFor(payment, status, origin), now };
+    const due = firstAttemptAt(now, this.o.retry);
+    const behaviour = payment.effect?.webhook ?? { kind: 'normal' as const };
+    switch (behaviour.kind) {
+      case 'none':
+        return [{ ...base, held: true }];
+      case 'delay':
+        return [{ ...base, dueAt: due + behaviour.ms }];
+      case 'duplicate':
+        return Array.from({ length: behaviour.copies }, () => ({ ...base, dueAt: due }));
+      case 'reorder':
+        return [{ ...base, dueAt: now + REORDER_MAX_HOLD_MS, reorder: true }];
+      case 'bad-signature':
+        return [{ ...base, dueAt: due, badSignature: true }];
+      case 'normal':
+        return [{ ...base, dueAt: due }];
+    }
+  }
+
+  /**
+   * SUCCESS → CANCELLED, with the CANCELLED `payments` record and its webhook,
+   * in one transaction. Null when the payment was not SUCCESS (any more).
+   */
+  async cancel(payment: PaymentProcess): Promise<Finalized | null> {
+    const now = this.o.clock();
+    return this.o.database.db.transaction().execute(async (trx) => {
+      const cancelled = await payments.cancelPaymentProcess(trx, { id: payment.id, now });
+      if (cancelled === null) return null;
+      await payments.insertFinalPayment(trx, cancelled);
+      const delivery = await deliveries.createDelivery(trx, {
+        ...this.deliveryFor(cancelled, 'CANCELLED', 'AUTO'),
+        now,
+        dueAt: firstAttemptAt(now, this.o.retry),
+      });
+      return { payment: cancelled, delivery, deliveries: [delivery] };
+    });
+  }
+
+  /** A webhook was delivered: `reorder` deliveries to its URL made before it are due now. */
+  releaseReordered(delivery: deliveries.Delivery): Promise<void> {
+    return deliveries.releaseReordered(this.o.database.db, { url: delivery.url, beforeId: delivery.id, now: this.o.clock() });
+  }
+
+  /** Empties the store (DELETE /api/admin/data): payments, webhooks, idempotency keys; ids start again at 1. */
+  async resetData(): Promise<void> {
+    const { db, caps } = this.o.database;
+    await db.transaction().execute((trx) =>
+      caps.truncate(trx as unknown as Kysely<unknown>, [
+        'webhook_attempts',
+        'webhook_deliveries',
+        'payments',
+        'idempotency_keys',
+        'payment_processes',
+      ]),
+    );
   }
 
   claimDueDeliveries(limit: number): Promise<deliveries.Delivery[]> {

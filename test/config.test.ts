@@ -25,7 +25,12 @@ describe('configuration', () => {
           timeoutMs: 5000,
           concurrency: 64,
           secrets: [],
-          retry: { scheduleMs: [0, 5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000], jitterPercent: 10 },
+          retry: {
+            scheduleMs: [0, 5000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+            jitterPercent: 10,
+            preset: 'default',
+            timeScale: 1,
+          },
         },
         process: {
           polling: { enabled: true, fixedDelayMs: 3000, initialDelayMs: 5000, batchSize: 10 },
@@ -34,7 +39,11 @@ describe('configuration', () => {
           leaseMs: 30_000,
         },
         idempotency: { ttlMs: 86_400_000 },
+        merchant: { unknownMid: 'refuse' },
       },
+      scenarios: null,
+      merchants: [],
+      admin: { token: null, allowDataReset: false },
       logging: { level: 'info' },
     });
     expect(Object.isFrozen(config.payment.process.polling)).toBe(true);

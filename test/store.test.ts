@@ -15,6 +15,7 @@ import type { Store } from '../src/store.js';
 import { backends, makeStore } from './setup/store.js';
 
 const WEBHOOK = 'http://127.0.0.1:1/hook';
+const PLAN = { webhookUrl: WEBHOOK, mid: null, scenario: null, effect: null };
 const payment = (i = 1): NewPayment => ({
   orderId: `ORD_${i}`,
   userPublicId: 'USR_1',
@@ -43,7 +44,7 @@ describe.each(backends())('store on $name', (backend) => {
     Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
   it('stores an accepted payment as PENDING with every column the seed lists', async () => {
-    const p = await store.acceptPayment(payment(), WEBHOOK);
+    const p = await store.acceptPayment(payment(), PLAN);
     expect(p).toMatchObject({
       orderId: 'ORD_1',
       userPublicId: 'USR_1',
@@ -67,15 +68,15 @@ describe.each(backends())('store on $name', (backend) => {
 
   it('keeps echo’s keys in the order they were sent', async () => {
     const echo = { z: 1, a: 2, m: { y: 1, b: 2 } };
-    const p = await store.acceptPayment({ ...payment(), echo }, WEBHOOK);
+    const p = await store.acceptPayment({ ...payment(), echo }, PLAN);
     expect(JSON.stringify((await store.findPayment(p.tid))!.echo)).toBe(JSON.stringify(echo));
   });
 
   it('retries a tid collision with a new tid: no failure, no duplicate', async () => {
     const suffixes = [7, 7, 7, 8];
     const colliding = makeStore(database, { clock: () => now, tidSuffix: () => suffixes.shift()! });
-    const a = await colliding.acceptPayment(payment(1), WEBHOOK);
-    const b = await colliding.acceptPayment(payment(2), WEBHOOK);
+    const a = await colliding.acceptPayment(payment(1), PLAN);
+    const b = await colliding.acceptPayment(payment(2), PLAN);
     expect(a.tid).toBe('DUMMY_20260205_00000007');
     expect(b.tid).toBe('DUMMY_20260205_00000008');
     expect(suffixes).toEqual([]);
@@ -84,14 +85,14 @@ describe.each(backends())('store on $name', (backend) => {
 
   it('gives up with a clear error only when no free tid can be found', async () => {
     const stuck = makeStore(database, { clock: () => now, tidSuffix: () => 1 });
-    await stuck.acceptPayment(payment(1), WEBHOOK);
-    await expect(stuck.acceptPayment(payment(2), WEBHOOK)).rejects.toBeInstanceOf(StoreUnavailable);
+    await stuck.acceptPayment(payment(1), PLAN);
+    await expect(stuck.acceptPayment(payment(2), PLAN)).rejects.toBeInstanceOf(StoreUnavailable);
     expect(await count('payment_processes')).toBe(1);
   });
 
   it('claims PENDING payments oldest first, at most the batch size, as PROCESSING', async () => {
     const accepted = [];
-    for (let i = 0; i < 5; i++) accepted.push(await store.acceptPayment(payment(i), WEBHOOK));
+    for (let i = 0; i < 5; i++) accepted.push(await store.acceptPayment(payment(i), PLAN));
     now += 1000;
     const first = (await store.claimPending(3)).claimed;
     expect(first.map((p) => p.tid)).toEqual(accepted.slice(0, 3).map((p) => p.tid));
@@ -105,7 +106,7 @@ describe.each(backends())('store on $name', (backend) => {
   });
 
   it('lets competing claimants on separate connections claim each payment exactly once', async () => {
-    for (let i = 0; i < 300; i++) await store.acceptPayment(payment(i), WEBHOOK);
+    for (let i = 0; i < 300; i++) await store.acceptPayment(payment(i), PLAN);
     const others = await Promise.all([opened.reopen(), opened.reopen(), opened.reopen()]);
     const claimants = [store, ...others.map((d) => makeStore(d, { clock: () => now }))];
     const claimed: string[] = [];
@@ -126,7 +127,7 @@ describe.each(backends())('store on $name', (backend) => {
   it('8 concurrent claimants over 5,000 payments: each finalized exactly once, each webhook sent once, none left behind', async () => {
     const N = 5000;
     for (let i = 0; i < N; i += 100) {
-      await Promise.all(Array.from({ length: 100 }, (_, j) => store.acceptPayment(payment(i + j), WEBHOOK)));
+      await Promise.all(Array.from({ length: 100 }, (_, j) => store.acceptPayment(payment(i + j), PLAN)));
     }
     const connections = await Promise.all(Array.from({ length: 7 }, () => opened.concurrent()));
     // Each claimant is a process of its own: its own connection and worker id.
@@ -177,7 +178,7 @@ describe.each(backends())('store on $name', (backend) => {
   });
 
   it('finalizes PROCESSING → SUCCESS with approval number, payments row and webhook delivery together', async () => {
-    const p = await store.acceptPayment(payment(), WEBHOOK);
+    const p = await store.acceptPayment(payment(), PLAN);
     const [claimed] = (await store.claimPending(10)).claimed;
     now += 500;
     const [done] = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], {
@@ -202,7 +203,7 @@ describe.each(backends())('store on $name', (backend) => {
   });
 
   it('a compare-and-set lost to another writer changes nothing and owes no webhook', async () => {
-    await store.acceptPayment(payment(), WEBHOOK);
+    await store.acceptPayment(payment(), PLAN);
     const [claimed] = (await store.claimPending(1)).claimed;
     const first = await store.finalize([{ payment: claimed!, outcome: { status: 'FAILED', reason: 'EXPIRED_CARD' } }], {
       from: ['PROCESSING'],
@@ -223,13 +224,13 @@ describe.each(backends())('store on $name', (backend) => {
   });
 
   it('the scheduler cannot finalize a payment it has not claimed (PENDING is not PROCESSING)', async () => {
-    const p = await store.acceptPayment(payment(), WEBHOOK);
+    const p = await store.acceptPayment(payment(), PLAN);
     expect(await store.finalize([{ payment: p, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' })).toEqual([]);
     expect((await store.findPayment(p.tid))!.status).toBe('PENDING');
   });
 
   it('rolls the whole finalization back when its webhook delivery cannot be written', async () => {
-    await store.acceptPayment(payment(), WEBHOOK);
+    await store.acceptPayment(payment(), PLAN);
     const [claimed] = (await store.claimPending(1)).claimed;
     await sql`drop table webhook_attempts`.execute(database.db);
     await sql`drop table webhook_deliveries`.execute(database.db);
@@ -245,7 +246,7 @@ describe.each(backends())('store on $name', (backend) => {
   it('retries an approval-number collision with a fresh number', async () => {
     const issued = ['AP1000000000000000', 'AP1000000000000000', 'AP1000000000000001'];
     const s = makeStore(database, { clock: () => now, approvals: { next: () => issued.shift()! } });
-    for (let i = 0; i < 2; i++) await s.acceptPayment(payment(i), WEBHOOK);
+    for (let i = 0; i < 2; i++) await s.acceptPayment(payment(i), PLAN);
     const claimed = (await s.claimPending(2)).claimed;
     const a = await s.finalize([{ payment: claimed[0]!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
     const b = await s.finalize([{ payment: claimed[1]!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
@@ -255,7 +256,7 @@ describe.each(backends())('store on $name', (backend) => {
   });
 
   it('hands each due delivery to one sender; a sender whose lease was taken over cannot overwrite the newer claim', async () => {
-    await store.acceptPayment(payment(), WEBHOOK);
+    await store.acceptPayment(payment(), PLAN);
     const [claimed] = (await store.claimPending(1)).claimed;
     await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
     const [first] = await store.claimDueDeliveries(10);
@@ -276,7 +277,7 @@ describe.each(backends())('store on $name', (backend) => {
   });
 
   it('records the first successful delivery time and never moves it; keeps the last response code', async () => {
-    await store.acceptPayment(payment(), WEBHOOK);
+    await store.acceptPayment(payment(), PLAN);
     const [claimed] = (await store.claimPending(1)).claimed;
     const [done] = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
     const [d1] = await store.claimDueDeliveries(1);
@@ -296,7 +297,7 @@ describe.each(backends())('store on $name', (backend) => {
   });
 
   it('keeps everything across a restart (close and reopen the same database)', async () => {
-    const p = await store.acceptPayment(payment(), WEBHOOK);
+    const p = await store.acceptPayment(payment(), PLAN);
     await database.close();
     database = await opened.reopen();
     await migrate(database);
@@ -322,7 +323,7 @@ describe.each(backends())('store on $name', (backend) => {
     const a = makeStore(database, { clock: () => now, workerId: 5 });
     const b = makeStore(database, { clock: () => now, workerId: 5 });
     const made = [];
-    for (let i = 0; i < 50; i++) made.push(await a.acceptPayment(payment(i), WEBHOOK), await b.acceptPayment(payment(i), WEBHOOK));
+    for (let i = 0; i < 50; i++) made.push(await a.acceptPayment(payment(i), PLAN), await b.acceptPayment(payment(i), PLAN));
     expect(new Set(made.map((p) => p.publicId)).size).toBe(100);
   });
 
@@ -339,7 +340,7 @@ describe('store on sqlite specifically', () => {
     const { sqliteBackend } = await import('./setup/store.js');
     const opened = await sqliteBackend.open();
     const store = makeStore(opened.database);
-    const p = await store.acceptPayment(payment(), WEBHOOK);
+    const p = await store.acceptPayment(payment(), PLAN);
     const path = opened.database.location.replace(/^SQLite /, '');
     const other = new BetterSqlite3(path, { readonly: true });
     const row = other.prepare('select status, tid from payment_processes where tid = ?').get(p.tid);

@@ -30,6 +30,8 @@ export interface Capabilities {
    * already serializes all writers.)
    */
   lock(trx: Kysely<unknown>, name: string): Promise<void>;
+  /** Empties tables and restarts their ids at 1 (inside the caller's transaction). */
+  truncate(trx: Kysely<unknown>, tables: readonly string[]): Promise<void>;
   /** True when `error` is a unique-constraint violation on `table.column`. */
   isUniqueViolation(error: unknown, table: string, column: string): boolean;
 }
@@ -45,6 +47,10 @@ export const SQLITE: Capabilities = {
   // outcomes) do not depend on what was deleted before.
   autoId: (c) => c.primaryKey().autoIncrement(),
   lock: async () => undefined,
+  truncate: async (trx, tables) => {
+    for (const table of tables) await sql`delete from ${sql.table(table)}`.execute(trx);
+    await sql`delete from sqlite_sequence where name in (${sql.join(tables.map((t) => sql.lit(t)))})`.execute(trx);
+  },
   isUniqueViolation(error, table, column) {
     return (
       error instanceof Error &&
@@ -66,6 +72,9 @@ export const POSTGRES: Capabilities = {
   // A transaction-scoped advisory lock: released at COMMIT or ROLLBACK.
   lock: async (trx, name) => {
     await sql`select pg_advisory_xact_lock(hashtext(${`hamster-pg:${name}`}))`.execute(trx);
+  },
+  truncate: async (trx, tables) => {
+    await sql`truncate ${sql.join(tables.map((t) => sql.table(t)))} restart identity`.execute(trx);
   },
   isUniqueViolation(error, table, column) {
     const e = error as { code?: unknown; table?: unknown; detail?: unknown };

@@ -12,6 +12,7 @@ import type { Database } from './database.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_reliable_delivery.js';
 import * as m0003 from './migrations/0003_scale_out.js';
+import * as m0004 from './migrations/0004_test_control.js';
 
 interface Migration {
   name: string;
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0001_initial', up: m0001.up },
   { name: '0002_reliable_delivery', up: m0002.up },
   { name: '0003_scale_out', up: m0003.up },
+  { name: '0004_test_control', up: m0004.up },
 ];
 
 export class SchemaTooNew extends Error {

@@ -27,9 +27,22 @@ export interface PaymentProcessesTable {
   claim_token: string | null;
   /** The instance that holds (or last held) the claim. */
   claimed_by: string | null;
+  /** The merchant (echo.mid) the payment was taken for. */
+  mid: string | null;
+  /** The scenario rule that matched at acceptance, if any. */
+  scenario: string | null;
+  /** That rule's effect as JSON, fixed at acceptance. */
+  effect: string | null;
+  /** Not to be processed before this instant (a scripted processing delay). */
+  process_after: number | null;
+  cancelled_at: number | null;
 }
 
-/** The final result of a payment process (the seed's "Payment (최종 결과)"). */
+/**
+ * The final result of a payment process (the seed's "Payment (최종 결과)"):
+ * one row per final status it reached — SUCCESS or FAILED, and CANCELLED after
+ * a SUCCESS — so the history is kept.
+ */
 export interface PaymentsTable {
   id: Generated<number>;
   payment_process_id: number;
@@ -69,6 +82,12 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   /** The instance that holds (or last held) the claim. */
   claimed_by: string | null;
+  /** The merchant whose secrets sign it. */
+  mid: string | null;
+  /** 1: signed with a wrong key on purpose (scenario `bad-signature`). */
+  bad_signature: Generated<number>;
+  /** 1: held back until a later webhook to the same URL is delivered (scenario `reorder`). */
+  reorder: Generated<number>;
 }
 
 /** Every HTTP attempt of every delivery. */
@@ -103,6 +122,22 @@ export interface IdempotencyKeysTable {
   expires_at: number;
 }
 
+export interface MerchantsTable {
+  mid: string;
+  webhook_url: string;
+  /** JSON list of `whsec_…` secrets; empty: the global `payment.webhook.secret`. */
+  secrets: string;
+  active: number;
+  updated_at: number;
+}
+
+/** Shared settings (the scenario rules), with a version every instance watches. */
+export interface HamsterSettingsTable {
+  key: string;
+  value: string;
+  version: number;
+}
+
 /** Which process holds which Snowflake worker id; a lease whose heartbeat stopped is free again. */
 export interface SnowflakeWorkersTable {
   worker_id: number;
@@ -123,5 +158,7 @@ export interface DB {
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
   snowflake_workers: SnowflakeWorkersTable;
+  merchants: MerchantsTable;
+  hamster_settings: HamsterSettingsTable;
   hamster_schema_migrations: SchemaMigrationsTable;
 }

@@ -6,6 +6,7 @@
 import type { Expression, ExpressionBuilder, Insertable, Kysely, Selectable, SqlBool } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB, PaymentProcessesTable } from '../db/schema.js';
+import type { ScenarioEffect } from '../scenarios/scenario.js';
 import type { FailReason, Outcome, PaymentProcess, PaymentStatus } from './payment.js';
 
 type Row = Selectable<PaymentProcessesTable>;
@@ -29,6 +30,11 @@ export function toPaymentProcess(row: Row): PaymentProcess {
     processingStartedAt: row.processing_started_at === null ? null : Number(row.processing_started_at),
     processedAt: row.processed_at === null ? null : Number(row.processed_at),
     claimToken: row.claim_token,
+    mid: row.mid,
+    scenario: row.scenario,
+    effect: row.effect === null ? null : (JSON.parse(row.effect) as ScenarioEffect),
+    processAfter: row.process_after === null ? null : Number(row.process_after),
+    cancelledAt: row.cancelled_at === null ? null : Number(row.cancelled_at),
   };
 }
 
@@ -56,7 +62,10 @@ export function claimPendingPayments(
   caps: Capabilities,
   args: { limit: number; now: number; token: string; by: string },
 ): Promise<PaymentProcess[]> {
-  return claim(db, caps, args, (eb) => eb('status', '=', 'PENDING'));
+  // A payment whose scripted delay has not passed yet waits as PENDING.
+  return claim(db, caps, args, (eb) =>
+    eb.and([eb('status', '=', 'PENDING'), eb.or([eb('process_after', 'is', null), eb('process_after', '<=', args.now)])]),
+  );
 }
 
 /**
@@ -129,7 +138,27 @@ export async function finalizePaymentProcess(
   return row ? toPaymentProcess(row) : null;
 }
 
-/** The final result row, written in the transaction that finalizes the process. */
+/** Sets the delay a scenario gave a payment (known once its id is). */
+export async function setProcessAfter(db: Kysely<DB>, id: number, processAfter: number): Promise<void> {
+  await db.updateTable('payment_processes').set({ process_after: processAfter }).where('id', '=', id).execute();
+}
+
+/** SUCCESS → CANCELLED, only if it is still SUCCESS. Null when it was not. */
+export async function cancelPaymentProcess(db: Kysely<DB>, args: { id: number; now: number }): Promise<PaymentProcess | null> {
+  const row = await db
+    .updateTable('payment_processes')
+    .set({ status: 'CANCELLED', cancelled_at: args.now })
+    .where('id', '=', args.id)
+    .where('status', '=', 'SUCCESS')
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toPaymentProcess(row) : null;
+}
+
+/**
+ * A final-result row for the status the process just reached (SUCCESS or
+ * FAILED; CANCELLED later), written in the same transaction.
+ */
 export async function insertFinalPayment(db: Kysely<DB>, p: PaymentProcess): Promise<void> {
   await db
     .insertInto('payments')
@@ -142,7 +171,7 @@ export async function insertFinalPayment(db: Kysely<DB>, p: PaymentProcess): Pro
       status: p.status,
       approval_no: p.approvalNo,
       fail_reason: p.failReason,
-      processed_at: p.processedAt!,
+      processed_at: p.status === 'CANCELLED' ? p.cancelledAt! : p.processedAt!,
     })
     .execute();
 }

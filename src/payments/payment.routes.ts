@@ -27,17 +27,31 @@ import {
   WebhookLog,
 } from './payment.schemas.js';
 import { triggerWebhook, type TriggerDeps } from './trigger.js';
+import type { Control } from '../admin/control.js';
+import type { Hangs } from '../http/hangs.js';
+import { HEADER as SCENARIO_HEADER } from '../scenarios/scenario.js';
+import { makeTid, randomTidSuffix } from './ids.js';
+import { planIntake } from './intake.js';
+import type { RandomFor } from './random.js';
+import { StatusConflict } from '../errors.js';
 
 export interface PaymentRouteDeps extends TriggerDeps {
   store: Store;
-  webhookUrl: string;
+  control: Control;
   log: Logger;
+  /** Where a processing delay drawn from a range comes from. */
+  delayRandomFor: RandomFor;
+  /** Requests held open by a `timeout` fault (dropped at shutdown). */
+  hangs: Hangs;
+  /** Asks the dispatcher to look for due webhooks now. */
+  wakeDispatcher: () => void;
 }
 
 const problems = { 400: Problem, 404: Problem, 409: Problem, 413: Problem, 415: Problem, 422: Problem };
 
 export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): void {
   const { store } = deps;
+  registerCancel(app, deps);
 
   app.post(
     '/api/payment',
@@ -72,9 +86,41 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
       if ('problem' in checked) {
         throw new ValidationFailed(`Idempotency-Key ${checked.problem}`, [{ field: 'Idempotency-Key', message: checked.problem }]);
       }
+      const header = request.headers[SCENARIO_HEADER];
+      const intake = planIntake({
+        input,
+        header: typeof header === 'string' ? header : null,
+        rules: deps.control.scenarios(),
+        resolve: (mid) => deps.control.resolve(mid),
+        delayRandomFor: deps.delayRandomFor,
+      });
+      if (intake.kind === 'unknown-scenario') {
+        throw new AppError(400, 'UNKNOWN_SCENARIO', 'Unknown scenario', `X-Hamster-Scenario names no scenario rule: ${intake.name}`);
+      }
+      if (intake.kind === 'refused') {
+        throw intake.why === 'unknown'
+          ? new AppError(422, 'MERCHANT_UNKNOWN', 'Unknown merchant', `No merchant is registered with mid ${intake.mid}`)
+          : new AppError(403, 'MERCHANT_INACTIVE', 'Merchant inactive', `Merchant ${intake.mid} is not active`);
+      }
+      if (intake.kind === 'fault') {
+        const { rule, fault } = intake;
+        deps.log.info({ scenario: rule.name, fault: fault.kind, orderId: input.orderId }, 'accept call answered by a scripted fault');
+        if (fault.kind === 'fail') {
+          if (fault.status !== 500) reply.header('retry-after', '1');
+          throw new AppError(fault.status, 'SCENARIO_FAULT', 'Scripted fault', `Scenario ${rule.name} makes this call answer ${fault.status}; nothing was stored`);
+        }
+        if (fault.kind === 'timeout') {
+          reply.hijack();
+          deps.hangs.hold(reply.raw, fault.ms);
+          return reply;
+        }
+        // lose: a well-formed ACK for a payment that is never stored.
+        return reply.code(202).send(ack({ tid: makeTid(Date.now(), randomTidSuffix()) } as PaymentProcess));
+      }
+      const plan = intake.plan;
       const key = checked.key;
       if (key === null) {
-        const payment = await store.acceptPayment(input, deps.webhookUrl);
+        const payment = await store.acceptPayment(input, plan);
         logAccepted(deps.log, payment);
         return reply.code(202).send(ack(payment));
       }
@@ -93,7 +139,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
       }
       let text = '';
       try {
-        const payment = await store.acceptPayment(input, deps.webhookUrl, {
+        const payment = await store.acceptPayment(input, plan, {
           key,
           render: (p) => ({ code: 202, body: (text = JSON.stringify(ack(p))) }),
         });
@@ -215,6 +261,32 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
   );
 }
 
+function registerCancel(app: HttpServer, deps: PaymentRouteDeps): void {
+  app.post(
+    '/api/payment/:tid/cancel',
+    {
+      schema: {
+        summary: 'Cancel a successful payment',
+        description:
+          'SUCCESS becomes CANCELLED, and a CANCELLED webhook is delivered (through the outbox, with retries). Anything else: 409.',
+        params: TidParams,
+        response: { 200: TransactionView, ...problems },
+      },
+    },
+    async (request) => {
+      const payment = await findOrThrow(deps.store, request.params.tid);
+      const done = payment.status === 'SUCCESS' ? await deps.store.cancel(payment) : null;
+      if (done === null) {
+        const now = (await deps.store.findPayment(payment.tid))!;
+        throw new StatusConflict(`Only a SUCCESS payment can be cancelled; ${now.tid} is ${now.status}`);
+      }
+      deps.log.info({ tid: payment.tid }, 'payment cancelled');
+      deps.wakeDispatcher();
+      return transactionView(done.payment);
+    },
+  );
+}
+
 /**
  * Sends JSON text exactly as stored, so a replayed response is byte for byte
  * the first one. (Fastify sends a string with a JSON content type unchanged;
@@ -225,7 +297,10 @@ function sendJsonText(reply: FastifyReply, code: number, text: string) {
 }
 
 function logAccepted(log: Logger, payment: PaymentProcess): void {
-  log.info({ tid: payment.tid, orderId: payment.orderId, amount: payment.amount }, 'payment accepted');
+  log.info(
+    { tid: payment.tid, orderId: payment.orderId, amount: payment.amount, mid: payment.mid, scenario: payment.scenario },
+    'payment accepted',
+  );
 }
 
 async function findOrThrow(store: Store, tid: string): Promise<PaymentProcess> {
@@ -250,6 +325,9 @@ export function transactionView(p: PaymentProcess): TransactionView {
     echo: p.echo,
     processingStartedAt: toLocalDateTimeOrNull(p.processingStartedAt),
     webhookResponseCode: p.webhookResponseCode,
+    mid: p.mid,
+    scenario: p.scenario,
+    cancelledAt: toLocalDateTimeOrNull(p.cancelledAt),
   };
 }
 

@@ -116,6 +116,9 @@ export const TransactionView = Type.Object({
   echo: Nullable(EchoObject),
   processingStartedAt: Nullable(LocalDateTime),
   webhookResponseCode: Nullable(Type.Integer()),
+  mid: Nullable(Type.String({ description: 'the merchant (echo.mid) it was taken for' })),
+  scenario: Nullable(Type.String({ description: 'the scenario rule that decided it; null: the success rate did' })),
+  cancelledAt: Nullable(LocalDateTime),
 });
 export type TransactionView = Static<typeof TransactionView>;
 
@@ -126,8 +129,9 @@ export const TriggerQuery = Type.Object({
   reason: Type.Optional(Reason),
 });
 
-const DeliveryState = Type.Enum(['PENDING', 'SENDING', 'DELIVERED', 'DEAD'], {
-  description: 'PENDING: waiting for its next attempt; SENDING: being sent; DELIVERED: a 2xx was received; DEAD: no attempt left',
+const DeliveryState = Type.Enum(['PENDING', 'HELD', 'SENDING', 'DELIVERED', 'DEAD'], {
+  description:
+    'PENDING: waiting for its next attempt; HELD: kept back by a scenario until re-sent or triggered; SENDING: being sent; DELIVERED: a 2xx was received; DEAD: no attempt left',
 });
 
 const AttemptFields = {

@@ -1,14 +1,20 @@
+import type { ScenarioEffect } from '../scenarios/scenario.js';
+
 /**
  * The payment process as the seed defines it: its statuses, the allowed
  * transitions, and the five failure reasons with their webhook codes.
  * Pure: no I/O.
  */
 
-export const PAYMENT_STATUSES = ['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED'] as const;
+export const PAYMENT_STATUSES = ['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED', 'CANCELLED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
+/** What processing ends in. */
 export const FINAL_STATUSES = ['SUCCESS', 'FAILED'] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
+
+/** Every status a webhook announces: a final one, or CANCELLED after a SUCCESS. */
+export type EventStatus = FinalStatus | 'CANCELLED';
 
 /** The seed's failure reasons, in the seed's order; webhook code E001..E005 follows this order. */
 export const FAIL_REASONS = [
@@ -20,8 +26,9 @@ export const FAIL_REASONS = [
 ] as const;
 export type FailReason = (typeof FAIL_REASONS)[number];
 
-export function isFinal(status: PaymentStatus): status is FinalStatus {
-  return status === 'SUCCESS' || status === 'FAILED';
+/** Processing is over: SUCCESS or FAILED, or CANCELLED (which only follows SUCCESS). */
+export function isFinal(status: PaymentStatus): status is EventStatus {
+  return status === 'SUCCESS' || status === 'FAILED' || status === 'CANCELLED';
 }
 
 export function isFailReason(value: string): value is FailReason {
@@ -35,13 +42,16 @@ export function failCode(reason: FailReason): string {
 
 /**
  * PENDING → PROCESSING → SUCCESS | FAILED. The manual trigger may also finalize
- * straight from PENDING. A final status never changes.
+ * straight from PENDING. The outcome of processing never changes; a SUCCESS
+ * may only be cancelled afterwards (SUCCESS → CANCELLED), at the merchant's
+ * request.
  */
 const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   PENDING: ['PROCESSING', 'SUCCESS', 'FAILED'],
   PROCESSING: ['SUCCESS', 'FAILED'],
-  SUCCESS: [],
+  SUCCESS: ['CANCELLED'],
   FAILED: [],
+  CANCELLED: [],
 };
 
 export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
@@ -71,6 +81,14 @@ export interface PaymentProcess {
   processedAt: number | null;
   /** The token of the claim that holds this payment in PROCESSING (internal; never shown). */
   claimToken: string | null;
+  /** The merchant (echo.mid) it was taken for. */
+  mid: string | null;
+  /** The scenario rule that matched at acceptance, if any, and its effect. */
+  scenario: string | null;
+  effect: ScenarioEffect | null;
+  /** Not processed before this instant (a scripted delay). */
+  processAfter: number | null;
+  cancelledAt: number | null;
 }
 
 /** What the accept endpoint hands to the store. */

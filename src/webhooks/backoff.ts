@@ -14,7 +14,32 @@
 import type { NextState } from './delivery.repository.js';
 import type { Random } from '../payments/random.js';
 
-export const DEFAULT_SCHEDULE_MS: readonly number[] = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+const S = 1000;
+const MIN = 60 * S;
+const H = 60 * MIN;
+
+export const DEFAULT_SCHEDULE_MS: readonly number[] = [0, 5 * S, 5 * MIN, 30 * MIN, 2 * H, 5 * H, 10 * H, 10 * H];
+
+/**
+ * Published PG schedules (`payment.webhook.retry.preset`), each as the delay
+ * before every attempt, the first at once:
+ * - default: Standard Webhooks / Svix — now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h;
+ * - toss: Toss Payments — 7 retries after 1, 4, 16, 64, 256, 1024, 4096 minutes;
+ * - portone: PortOne — 0, 1, 4, 16, 64, 256 minutes;
+ * - stripe: Stripe publishes only "up to 3 days, with exponential back-off";
+ *   this is an approximation: 1 min doubling to 24 h, about 72 h in all.
+ */
+export const RETRY_PRESETS = {
+  default: DEFAULT_SCHEDULE_MS,
+  toss: [0, 1, 4, 16, 64, 256, 1024, 4096].map((m) => m * MIN),
+  portone: [0, 1, 4, 16, 64, 256].map((m) => m * MIN),
+  stripe: [0, 1 * MIN, 5 * MIN, 30 * MIN, 1 * H, 2 * H, 4 * H, 8 * H, 12 * H, 24 * H, 20 * H],
+} as const satisfies Record<string, readonly number[]>;
+
+/** Every delay divided by `timeScale` (60: minutes become seconds). */
+export function scaleSchedule(scheduleMs: readonly number[], timeScale: number): number[] {
+  return scheduleMs.map((ms) => Math.round(ms / timeScale));
+}
 
 /** A Retry-After longer than this is treated as this (a receiver cannot park a delivery for ever). */
 export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;

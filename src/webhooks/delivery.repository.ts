@@ -8,9 +8,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB, WebhookAttemptsTable, WebhookDeliveriesTable } from '../db/schema.js';
-import type { FinalStatus } from '../payments/payment.js';
+import type { EventStatus } from '../payments/payment.js';
 
-export type DeliveryState = 'PENDING' | 'SENDING' | 'DELIVERED' | 'DEAD';
+export type DeliveryState = 'PENDING' | 'HELD' | 'SENDING' | 'DELIVERED' | 'DEAD';
 export type DeliveryOrigin = 'AUTO' | 'MANUAL';
 
 export interface Delivery {
@@ -18,8 +18,12 @@ export interface Delivery {
   paymentId: number;
   tid: string;
   webhookId: string;
-  eventStatus: FinalStatus;
+  eventStatus: EventStatus;
   origin: DeliveryOrigin;
+  /** The merchant whose secrets sign it (null: the global secrets). */
+  mid: string | null;
+  badSignature: boolean;
+  reorder: boolean;
   url: string;
   payload: string;
   state: DeliveryState;
@@ -65,8 +69,11 @@ function toDelivery(row: Selectable<WebhookDeliveriesTable>): Delivery {
     paymentId: Number(row.payment_process_id),
     tid: row.tid,
     webhookId: row.webhook_id,
-    eventStatus: row.event_status as FinalStatus,
+    eventStatus: row.event_status as EventStatus,
     origin: row.origin as DeliveryOrigin,
+    mid: row.mid,
+    badSignature: row.bad_signature === 1,
+    reorder: row.reorder === 1,
     url: row.url,
     payload: row.payload,
     state: row.state as DeliveryState,
@@ -104,11 +111,16 @@ export async function createDelivery(
     paymentId: number;
     tid: string;
     webhookId: string;
-    eventStatus: FinalStatus;
+    eventStatus: EventStatus;
     origin: DeliveryOrigin;
+    mid: string | null;
     url: string;
     payload: string;
     now: number;
+    /** HELD: not sent until claimed by a re-send or the trigger. */
+    held?: boolean;
+    badSignature?: boolean;
+    reorder?: boolean;
     /** When the first attempt is due (default: now). */
     dueAt?: number;
     /** With `claimedBy`: the caller holds the claim until then. */
@@ -127,7 +139,10 @@ export async function createDelivery(
       origin: args.origin,
       url: args.url,
       payload: args.payload,
-      state: claimed ? 'SENDING' : 'PENDING',
+      state: claimed ? 'SENDING' : args.held ? 'HELD' : 'PENDING',
+      mid: args.mid,
+      bad_signature: args.badSignature ? 1 : 0,
+      reorder: args.reorder ? 1 : 0,
       attempt_count: claimed ? 1 : 0,
       due_at: args.claimedUntil ?? args.dueAt ?? args.now,
       created_at: args.now,
@@ -209,12 +224,13 @@ export async function completeAttempt(
 }
 
 /**
- * Claims one particular delivery now if it is waiting for a retry (PENDING),
- * whatever its due time: a manual re-send short-cuts the wait.
+ * Claims one particular delivery now if it is waiting — for a retry
+ * (PENDING) or for a hand (HELD) — whatever its due time: a manual re-send
+ * short-cuts the wait.
  */
 export async function claimWaitingDelivery(
   db: Kysely<DB>,
-  args: { paymentId: number; eventStatus: FinalStatus; leaseUntil: number; by: string },
+  args: { paymentId: number; eventStatus: EventStatus; leaseUntil: number; by: string },
 ): Promise<Delivery | null> {
   const row = await db
     .updateTable('webhook_deliveries')
@@ -225,12 +241,28 @@ export async function claimWaitingDelivery(
         .select((e) => e.fn.max('id').as('id'))
         .where('payment_process_id', '=', args.paymentId)
         .where('event_status', '=', args.eventStatus)
-        .where('state', '=', 'PENDING'),
+        .where('state', 'in', ['PENDING', 'HELD']),
     )
-    .where('state', '=', 'PENDING')
+    .where('state', 'in', ['PENDING', 'HELD'])
     .returningAll()
     .executeTakeFirst();
   return row ? toDelivery(row) : null;
+}
+
+/**
+ * A webhook was delivered: `reorder` deliveries to the same URL created
+ * before it are due now — they arrive after a later one, as scripted.
+ */
+export async function releaseReordered(db: Kysely<DB>, args: { url: string; beforeId: number; now: number }): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ due_at: args.now })
+    .where('reorder', '=', 1)
+    .where('state', '=', 'PENDING')
+    .where('url', '=', args.url)
+    .where('id', '<', args.beforeId)
+    .where('due_at', '>', args.now)
+    .execute();
 }
 
 export async function listAttempts(db: Kysely<DB>, paymentId: number): Promise<Attempt[]> {

@@ -1,8 +1,9 @@
 /**
  * The webhook bodies, exactly as the seed shows them — same keys, same order,
- * same codes and messages. Pure.
+ * same codes and messages — and the cancellation webhook of the Cash
+ * Gateway's later versions. Pure.
  */
-import { failCode, type FailReason, type FinalStatus } from '../payments/payment.js';
+import { failCode, type EventStatus, type FailReason } from '../payments/payment.js';
 
 export interface SuccessWebhook {
   status: 'SUCCESS';
@@ -23,12 +24,21 @@ export interface FailedWebhook {
   message: string;
 }
 
-export type WebhookBody = SuccessWebhook | FailedWebhook;
+export interface CancelledWebhook {
+  status: 'CANCELLED';
+  code: '0000';
+  transactionId: string;
+  amount: number;
+  echo: Record<string, unknown> | null;
+  message: 'Payment cancelled successfully';
+}
+
+export type WebhookBody = SuccessWebhook | FailedWebhook | CancelledWebhook;
 
 /** What a final payment must carry to be announced. */
 export interface FinalPaymentFacts {
   tid: string;
-  status: FinalStatus;
+  status: EventStatus;
   approvalNo: string | null;
   failReason: FailReason | null;
   amount: number;
@@ -36,6 +46,16 @@ export interface FinalPaymentFacts {
 }
 
 export function webhookBody(p: FinalPaymentFacts): WebhookBody {
+  if (p.status === 'CANCELLED') {
+    return {
+      status: 'CANCELLED',
+      code: '0000',
+      transactionId: p.tid,
+      amount: p.amount,
+      echo: p.echo,
+      message: 'Payment cancelled successfully',
+    };
+  }
   if (p.status === 'SUCCESS') {
     if (p.approvalNo === null) throw new Error(`SUCCESS payment ${p.tid} has no approval number`);
     return {

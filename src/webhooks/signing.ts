@@ -36,3 +36,21 @@ export function signedHeaders(
     'webhook-signature': signatureHeader(keys, webhookId, timestamp, payload),
   };
 }
+
+/**
+ * The headers for one delivery's attempt: signed with its merchant's secrets,
+ * else the global ones, else not at all — except a delivery a scenario marked
+ * `bad-signature`, which is always signed, with a key nobody has.
+ */
+export function deliverySigner(args: {
+  globalKeys: readonly Buffer[];
+  merchantKeys: (mid: string | null) => readonly Buffer[] | undefined;
+  wrongKey: Buffer;
+}): (delivery: { webhookId: string; payload: string; mid: string | null; badSignature: boolean }, nowMs: number) => Record<string, string> {
+  return (delivery, nowMs) => {
+    if (delivery.badSignature) return signedHeaders([args.wrongKey], delivery.webhookId, nowMs, delivery.payload);
+    const own = args.merchantKeys(delivery.mid);
+    const keys = own && own.length > 0 ? own : args.globalKeys;
+    return signedHeaders(keys, delivery.webhookId, nowMs, delivery.payload);
+  };
+}

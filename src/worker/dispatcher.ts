@@ -18,6 +18,8 @@ export interface DispatcherOptions {
   sign: (delivery: Delivery, nowMs: number) => Record<string, string>;
   /** Where a delivery goes after an attempt (see webhooks/backoff.ts). */
   next: (delivery: Delivery, result: SendResult, now: number) => NextState;
+  /** Told about every delivered webhook (reordered ones held behind it are released). */
+  onDelivered?: (delivery: Delivery) => Promise<void> | undefined;
   log: Logger;
 }
 
@@ -33,6 +35,8 @@ export class Dispatcher {
   private again = false;
   private refill: NodeJS.Immediate | null = null;
   private stopped = false;
+  /** Attempts made so far (processNow reports how many a pass made). */
+  private attempts = 0;
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -52,6 +56,8 @@ export class Dispatcher {
     };
     const next = this.o.next(delivery, sent, this.o.clock());
     const held = await this.o.store.completeAttempt(delivery, result, next);
+    this.attempts++;
+    if (held && next.state === 'DELIVERED' && !delivery.reorder) await this.o.onDelivered?.(delivery);
     const fields = {
       tid: delivery.tid,
       deliveryId: delivery.id,
@@ -95,10 +101,15 @@ export class Dispatcher {
     }
   }
 
-  /** Pumps, then waits until every send started so far has been recorded (tests, shutdown). */
-  async runOnce(): Promise<void> {
+  /**
+   * Pumps, then waits until every send started so far has been recorded
+   * (tests, processNow). Returns how many attempts were made meanwhile.
+   */
+  async runOnce(): Promise<number> {
+    const before = this.attempts;
     await this.pump();
     await this.drain();
+    return this.attempts - before;
   }
 
   async drain(): Promise<void> {

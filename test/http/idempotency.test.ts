@@ -42,7 +42,7 @@ describe('Idempotency-Key', () => {
   it('refuses the same key with a different request (422) and stores nothing', async () => {
     t = await startTestApp();
     await post(t, 'key-3');
-    for (const changed of [{ ...body, amount: 10001 }, { ...body, orderId: 'OTHER' }, { ...body, echo: { mid: 'x' } }, { ...body, userPublicId: 'U' }]) {
+    for (const changed of [{ ...body, amount: 10001 }, { ...body, orderId: 'OTHER' }, { ...body, echo: { mid: 'hamster_dummy_mid_001', b: 9 } }, { ...body, userPublicId: 'U' }]) {
       const res = await post(t, 'key-3', changed);
       expect(res.status).toBe(422);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);

@@ -17,7 +17,7 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
     .addColumn('user_public_id', 'text')
     .addColumn('amount', amount, (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().check(sqlIn('status', ['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED'])),
+      c.notNull().check(sqlIn('status', ['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED', 'CANCELLED'])),
     )
     .addColumn('approval_no', 'text')
     .addColumn('fail_reason', 'text')
@@ -80,7 +80,7 @@ export async function up(db: Kysely<unknown>, caps: Capabilities): Promise<void>
     .addColumn('origin', 'text', (c) => c.notNull())
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull().check(sqlIn('state', ['PENDING', 'SENDING', 'DELIVERED', 'DEAD'])))
+    .addColumn('state', 'text', (c) => c.notNull().check(sqlIn('state', ['PENDING', 'HELD', 'SENDING', 'DELIVERED', 'DEAD'])))
     .addColumn('attempt_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('due_at', instant, (c) => c.notNull())
     .addColumn('created_at', instant, (c) => c.notNull())

@@ -1,0 +1,270 @@
+/**
+ * /api/admin: what a test suite drives hamster-pg with — scenario rules,
+ * merchants, a processing pass on demand, and emptying the store. Protected
+ * by `admin.token` when it is set (Authorization: Bearer <token>).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
+import { Type } from 'typebox';
+import { AppError, ValidationFailed } from '../errors.js';
+import type { HttpServer } from '../http/server.js';
+import type { Logger } from '../log.js';
+import { DEFAULT_MID, MerchantError, parseMerchant, type Merchant } from '../merchants/merchant.js';
+import { Problem } from '../payments/payment.schemas.js';
+import { ScenarioError, parseScenario, parseScenarios, type Scenario } from '../scenarios/scenario.js';
+import type { Store } from '../store.js';
+import type { Control } from './control.js';
+
+export interface AdminDeps {
+  control: Control;
+  store: Store;
+  token: string | null;
+  allowDataReset: boolean;
+  processNow: () => Promise<{ processed: number; attempts: number }>;
+  log: Logger;
+}
+
+const Rule = Type.Record(Type.String(), Type.Unknown(), { description: 'A scenario rule: {name, match, effect} (see README, "Scripting outcomes")' });
+const RuleList = Type.Object({ scenarios: Type.Array(Rule) });
+const MerchantView = Type.Object({
+  mid: Type.String(),
+  webhookUrl: Type.String(),
+  secrets: Type.Array(Type.String({ description: 'masked: whsec_… and the last 4 characters' })),
+  active: Type.Boolean(),
+});
+const NameParams = Type.Object({ name: Type.String({ maxLength: 64 }) });
+const MidParams = Type.Object({ mid: Type.String({ maxLength: 100 }) });
+const problems = { 400: Problem, 401: Problem, 404: Problem, 409: Problem };
+const noContent = { 204: Type.Null(), ...problems };
+
+type AdminServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export function registerAdminRoutes(app: HttpServer, deps: AdminDeps): void {
+  void app.register(
+    async (plugin) => {
+      const admin: AdminServer = plugin.withTypeProvider<TypeBoxTypeProvider>();
+      admin.addHook('onRequest', async (request) => checkToken(request, deps.token));
+      registerScenarioRoutes(admin, deps);
+      registerMerchantRoutes(admin, deps);
+
+      admin.post(
+        '/process',
+        {
+          schema: {
+            summary: 'Run a processing pass and a delivery pass now',
+            description: 'Answers when every due payment has been processed and every due webhook attempted, so tests need not wait for the polling delay.',
+            response: { 200: Type.Object({ processed: Type.Integer(), attempts: Type.Integer() }), ...problems },
+          },
+        },
+        async () => deps.processNow(),
+      );
+
+      admin.delete(
+        '/data',
+        { schema: { summary: 'Empty the store (payments, webhooks, idempotency keys)', response: { 403: Problem, ...noContent } } },
+        async (_request, reply) => {
+          if (!deps.allowDataReset) {
+            throw new AppError(403, 'DATA_RESET_DISABLED', 'Data reset disabled', 'Set admin.allow-data-reset: true to allow emptying the store');
+          }
+          await deps.store.resetData();
+          deps.log.warn('store emptied by DELETE /api/admin/data');
+          return reply.code(204).send(null);
+        },
+      );
+    },
+    { prefix: '/api/admin' },
+  );
+}
+
+function checkToken(request: FastifyRequest, token: string | null): void {
+  if (token === null) return;
+  const auth = request.headers.authorization;
+  const given = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : request.headers['x-admin-token'];
+  const ok =
+    typeof given === 'string' &&
+    given.length === token.length &&
+    timingSafeEqual(Buffer.from(given), Buffer.from(token));
+  if (!ok) {
+    throw new AppError(401, 'ADMIN_TOKEN_REQUIRED', 'Admin token required', 'Send Authorization: Bearer <admin.token> to use /api/admin');
+  }
+}
+
+function invalid(error: unknown): never {
+  if (error instanceof ScenarioError || error instanceof MerchantError) {
+    throw new ValidationFailed(error.message, error.problems);
+  }
+  throw error;
+}
+
+function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
+  const { control } = deps;
+  const list = () => ({ scenarios: control.scenarios().map((r) => r.source) });
+  const save = async (rules: Scenario[]) => {
+    await control.setScenarios(rules);
+    deps.log.info({ rules: rules.map((r) => r.name) }, 'scenario rules changed');
+  };
+
+  admin.get('/scenarios', { schema: { summary: 'The scenario rules, in order', response: { 200: RuleList, ...problems } } }, async () => list());
+
+  admin.put(
+    '/scenarios',
+    {
+      schema: {
+        summary: 'Replace every scenario rule',
+        description: 'The body is the list of rules (or {"scenarios": [...]}); the first that matches a payment decides it.',
+        response: { 200: RuleList, ...problems },
+      },
+    },
+    async (request) => {
+      const body = request.body as unknown;
+      const raw = typeof body === 'object' && body !== null && !Array.isArray(body) && 'scenarios' in body ? (body as { scenarios: unknown }).scenarios : body;
+      let rules: Scenario[] = [];
+      try {
+        rules = parseScenarios(raw);
+      } catch (error) {
+        invalid(error);
+      }
+      await save(rules);
+      return list();
+    },
+  );
+
+  admin.post(
+    '/scenarios',
+    {
+      schema: {
+        summary: 'Add a scenario rule',
+        description: 'Appended, or inserted at ?position=N (0: first). A rule with the same name: 409.',
+        querystring: Type.Object({ position: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        response: { 201: Rule, ...problems },
+      },
+    },
+    async (request, reply) => {
+      let rule: Scenario | undefined;
+      try {
+        rule = parseScenario(request.body, 'body');
+      } catch (error) {
+        invalid(error);
+      }
+      const rules = [...control.scenarios()];
+      if (rules.some((r) => r.name === rule.name)) {
+        throw new AppError(409, 'SCENARIO_EXISTS', 'Scenario exists', `A scenario rule named ${rule.name} exists; PUT /api/admin/scenarios/${rule.name} replaces it`);
+      }
+      rules.splice(Math.min(request.query.position ?? rules.length, rules.length), 0, rule);
+      await save(rules);
+      return reply.code(201).send(rule.source);
+    },
+  );
+
+  admin.get(
+    '/scenarios/:name',
+    { schema: { summary: 'One scenario rule', params: NameParams, response: { 200: Rule, ...problems } } },
+    async (request) => findRule(control, request.params.name).source,
+  );
+
+  admin.put(
+    '/scenarios/:name',
+    { schema: { summary: 'Replace one scenario rule, keeping its place (or add it last)', params: NameParams, response: { 200: Rule, ...problems } } },
+    async (request) => {
+      let rule: Scenario | undefined;
+      try {
+        rule = parseScenario({ ...(request.body as Record<string, unknown>), name: request.params.name }, 'body');
+      } catch (error) {
+        invalid(error);
+      }
+      const rules = [...control.scenarios()];
+      const at = rules.findIndex((r) => r.name === rule.name);
+      if (at >= 0) rules[at] = rule;
+      else rules.push(rule);
+      await save(rules);
+      return rule.source;
+    },
+  );
+
+  admin.delete(
+    '/scenarios/:name',
+    { schema: { summary: 'Remove one scenario rule', params: NameParams, response: noContent } },
+    async (request, reply) => {
+      findRule(control, request.params.name);
+      await save(control.scenarios().filter((r) => r.name !== request.params.name));
+      return reply.code(204).send(null);
+    },
+  );
+
+  admin.delete('/scenarios', { schema: { summary: 'Remove every scenario rule', response: noContent } }, async (_request, reply) => {
+    await save([]);
+    return reply.code(204).send(null);
+  });
+}
+
+function findRule(control: Control, name: string): Scenario {
+  const rule = control.scenarios().find((r) => r.name === name);
+  if (!rule) throw new AppError(404, 'SCENARIO_NOT_FOUND', 'Scenario not found', `No scenario rule named ${name}`);
+  return rule;
+}
+
+function registerMerchantRoutes(admin: AdminServer, deps: AdminDeps): void {
+  const { control } = deps;
+
+  admin.get(
+    '/merchants',
+    { schema: { summary: 'The merchants (MIDs)', response: { 200: Type.Object({ merchants: Type.Array(MerchantView) }), ...problems } } },
+    async () => ({ merchants: control.merchants().map(view) }),
+  );
+
+  admin.get(
+    '/merchants/:mid',
+    { schema: { summary: 'One merchant', params: MidParams, response: { 200: MerchantView, ...problems } } },
+    async (request) => view(findMerchant(control, request.params.mid)),
+  );
+
+  admin.put(
+    '/merchants/:mid',
+    {
+      schema: {
+        summary: 'Register or replace a merchant',
+        description: 'Body: {webhookUrl, secrets?: [whsec_…], active?: true}. Its payments’ webhooks go to webhookUrl, signed with its secrets (else the global ones).',
+        params: MidParams,
+        response: { 200: MerchantView, 201: MerchantView, ...problems },
+      },
+    },
+    async (request, reply) => {
+      let merchant: Merchant | undefined;
+      try {
+        merchant = parseMerchant(request.body, '', request.params.mid);
+      } catch (error) {
+        invalid(error);
+      }
+      const existed = control.merchant(merchant.mid) !== undefined;
+      await control.putMerchant(merchant);
+      deps.log.info({ mid: merchant.mid, active: merchant.active }, existed ? 'merchant replaced' : 'merchant registered');
+      return reply.code(existed ? 200 : 201).send(view(merchant));
+    },
+  );
+
+  admin.delete(
+    '/merchants/:mid',
+    { schema: { summary: 'Remove a merchant', params: MidParams, response: noContent } },
+    async (request, reply) => {
+      const { mid } = request.params;
+      if (mid === DEFAULT_MID) {
+        throw new AppError(409, 'DEFAULT_MERCHANT', 'Default merchant', `${DEFAULT_MID} takes every payment without a mid; set it inactive instead`);
+      }
+      findMerchant(control, mid);
+      await control.deleteMerchant(mid);
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+function findMerchant(control: Control, mid: string): Merchant {
+  const merchant = control.merchant(mid);
+  if (!merchant) throw new AppError(404, 'MERCHANT_NOT_FOUND', 'Merchant not found', `No merchant with mid ${mid}`);
+  return merchant;
+}
+
+function view(m: Merchant) {
+  return { mid: m.mid, webhookUrl: m.webhookUrl, secrets: m.secrets.map((s) => `whsec_…${s.slice(-4)}`), active: m.active };
+}

@@ -1,0 +1,102 @@
+/**
+ * How configuration values are read: each reader takes a raw value (text
+ * from the environment or a flag, or a YAML value) and returns the typed
+ * value, or undefined when it is not allowed. A reader may instead throw a
+ * ReaderError to say precisely what is wrong (structured values).
+ */
+
+export type Reader<T> = (raw: unknown) => T | undefined;
+
+/** Thrown by a reader of a structured value, with the details. */
+export class ReaderError extends Error {}
+
+export const text = (raw: unknown): string | undefined =>
+  typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : undefined;
+
+export function integer(min: number, max: number): Reader<number> {
+  return (raw) => {
+    const s = text(raw);
+    if (s === undefined || !/^-?\d+$/.test(s)) return undefined;
+    const n = Number(s);
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+  };
+}
+
+export function decimal(min: number, max: number): Reader<number> {
+  return (raw) => {
+    const s = text(raw);
+    if (s === undefined || !/^-?(\d+(\.\d*)?|\.\d+)$/.test(s)) return undefined;
+    const n = Number(s);
+    return n >= min && n <= max ? n : undefined;
+  };
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds, as a plain number (`3000`) or with a unit (`3s`, `500ms`, `2m`, `1h`, `1d`). */
+export function duration(min: number, max: number): Reader<number> {
+  return (raw) => {
+    const s = text(raw);
+    const m = s === undefined ? null : /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s);
+    if (!m) return undefined;
+    const ms = Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 'ms']!);
+    return ms >= min && ms <= max ? ms : undefined;
+  };
+}
+
+/** A YAML list, or one string with the items separated by commas or spaces. */
+export function list<T>(item: Reader<T>, min: number, max: number): Reader<T[]> {
+  return (raw) => {
+    const items = Array.isArray(raw) ? raw : (text(raw) ?? '').split(/[\s,]+/).filter((x) => x !== '');
+    if (items.length < min || items.length > max) return undefined;
+    const out: T[] = [];
+    for (const it of items) {
+      const v = item(it);
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return out;
+  };
+}
+
+/** A Standard Webhooks secret: `whsec_` followed by base64 of at least 16 bytes. */
+export const webhookSecret: Reader<string> = (raw) => {
+  const s = text(raw);
+  if (!s?.startsWith('whsec_')) return undefined;
+  const b64 = s.slice('whsec_'.length);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return undefined;
+  return Buffer.from(b64, 'base64').length >= 16 ? s : undefined;
+};
+
+export const boolean: Reader<boolean> = (raw) => {
+  if (typeof raw === 'boolean') return raw;
+  const s = text(raw)?.toLowerCase();
+  return s === 'true' ? true : s === 'false' ? false : undefined;
+};
+
+export const nonEmpty: Reader<string> = (raw) => {
+  const s = text(raw);
+  return s ? s : undefined;
+};
+
+export const httpUrl: Reader<string> = (raw) => {
+  const s = text(raw);
+  if (!s || !URL.canParse(s)) return undefined;
+  const u = new URL(s);
+  return u.protocol === 'http:' || u.protocol === 'https:' ? s : undefined;
+};
+
+/** Unset (empty) means random outcomes; anything else seeds them. */
+export const seed: Reader<string | null> = (raw) => {
+  if (raw === null) return null;
+  const s = text(raw);
+  return s === undefined ? undefined : s === '' ? null : s;
+};
+
+export function oneOf<T extends string>(values: readonly T[]): Reader<T> {
+  return (raw) => {
+    const s = text(raw)?.toLowerCase();
+    return values.find((v) => v === s);
+  };
+}
+

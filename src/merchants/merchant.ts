@@ -1,0 +1,119 @@
+/**
+ * Merchants (MIDs): who may pay through this gateway, where each one's
+ * webhooks go and what signs them. Keyed by the request's `echo.mid`; a
+ * request without a MID is the default merchant's (the seed's
+ * `hamster_dummy_mid_001`, whose webhooks go to `payment.webhook.url`).
+ * Parsing and resolution are pure.
+ *
+ * As written in application.yml or sent to /api/admin/merchants/{mid}:
+ *   mid: shop_a
+ *   webhook-url: http://127.0.0.1:9001/hooks   (webhookUrl in JSON)
+ *   secrets: [whsec_…]                         (optional; else payment.webhook.secret)
+ *   active: true                               (optional)
+ */
+import { httpUrl, list, webhookSecret } from '../config.readers.js';
+
+const secretList = list(webhookSecret, 0, 10);
+const SECRETS_ALLOWED = 'whsec_ followed by base64 of at least 16 bytes';
+
+export const DEFAULT_MID = 'hamster_dummy_mid_001';
+export const MID_PATTERN = /^[\x21-\x7e]{1,100}$/;
+
+export interface Merchant {
+  mid: string;
+  webhookUrl: string;
+  /** `whsec_…` secrets; empty: the global `payment.webhook.secret`. */
+  secrets: string[];
+  active: boolean;
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class MerchantError extends Error {
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((p) => `${p.field} ${p.message}`).join('; '));
+    this.name = 'MerchantError';
+  }
+}
+
+/** `mid` from the URL (API) or from the object itself (application.yml). */
+export function parseMerchant(raw: unknown, at = 'merchant', midFromPath?: string): Merchant {
+  const problems: FieldProblem[] = [];
+  const bad = (field: string, message: string) => problems.push({ field: at ? `${at}.${field}` : field, message });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new MerchantError([{ field: at || 'body', message: 'must be an object with webhookUrl, and optionally secrets and active' }]);
+  }
+  const r = raw as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    if (!['mid', 'webhookUrl', 'webhook-url', 'secrets', 'active'].includes(key)) bad(key, 'is not a merchant field (mid, webhookUrl, secrets, active)');
+  }
+  const mid = midFromPath ?? r.mid;
+  if (typeof mid !== 'string' || !MID_PATTERN.test(mid)) bad('mid', 'must be 1-100 printable ASCII characters');
+  if (midFromPath !== undefined && r.mid !== undefined && r.mid !== midFromPath) bad('mid', 'differs from the one in the URL');
+  const url = r.webhookUrl ?? r['webhook-url'];
+  const webhookUrl = httpUrl(url);
+  if (webhookUrl === undefined) bad('webhookUrl', 'must be an absolute http:// or https:// URL');
+  let secrets: string[] = [];
+  if (r.secrets !== undefined) {
+    const read = secretList(r.secrets);
+    if (read === undefined) bad('secrets', `must be a list of secrets: ${SECRETS_ALLOWED}`);
+    else secrets = read;
+  }
+  let active = true;
+  if (r.active !== undefined) {
+    if (typeof r.active === 'boolean') active = r.active;
+    else bad('active', 'must be true or false');
+  }
+  if (problems.length > 0) throw new MerchantError(problems);
+  return { mid: mid as string, webhookUrl: webhookUrl!, secrets, active };
+}
+
+export function parseMerchants(raw: unknown, at = 'merchants'): Merchant[] {
+  if (!Array.isArray(raw)) throw new MerchantError([{ field: at, message: 'must be a list of merchants' }]);
+  const problems: FieldProblem[] = [];
+  const out: Merchant[] = [];
+  const seen = new Set<string>();
+  raw.forEach((item, i) => {
+    try {
+      const m = parseMerchant(item, `${at}[${i}]`);
+      if (seen.has(m.mid)) problems.push({ field: `${at}[${i}].mid`, message: `repeats ${m.mid}` });
+      seen.add(m.mid);
+      out.push(m);
+    } catch (error) {
+      if (!(error instanceof MerchantError)) throw error;
+      problems.push(...error.problems);
+    }
+  });
+  if (problems.length > 0) throw new MerchantError(problems);
+  return out;
+}
+
+/** What to do with a payment for a MID that is unknown or inactive. */
+export type UnknownMidPolicy = 'refuse' | 'default';
+
+export type Resolution =
+  | { merchant: Merchant; fellBack: boolean }
+  | { refused: 'unknown' | 'inactive'; mid: string };
+
+export function resolveMerchant(
+  mid: string | null,
+  lookup: (mid: string) => Merchant | undefined,
+  policy: UnknownMidPolicy,
+): Resolution {
+  const fallback = () => {
+    const merchant = lookup(DEFAULT_MID);
+    return merchant ? { merchant, fellBack: true } : null;
+  };
+  const wanted = mid ?? DEFAULT_MID;
+  const merchant = lookup(wanted);
+  if (merchant?.active) return { merchant, fellBack: false };
+  const why = merchant ? 'inactive' : 'unknown';
+  if (policy === 'default' && wanted !== DEFAULT_MID) {
+    const fb = fallback();
+    if (fb) return fb;
+  }
+  return { refused: why, mid: wanted };
+}

@@ -1,0 +1,48 @@
+/**
+ * How an incoming payment is to be taken, decided before anything is stored:
+ * which scenario rule applies (the one the X-Hamster-Scenario header names,
+ * or the first that matches), whether that rule scripts a fault of the accept
+ * call itself, and which merchant the payment is for. Pure.
+ */
+import type { Resolution } from '../merchants/merchant.js';
+import { pickDelay, selectScenario, type AcceptBehaviour, type Scenario } from '../scenarios/scenario.js';
+import type { AcceptPlan } from '../store.js';
+import type { NewPayment } from './payment.js';
+import type { RandomFor } from './random.js';
+
+export type Intake =
+  | { kind: 'unknown-scenario'; name: string }
+  | { kind: 'fault'; rule: Scenario; fault: Exclude<AcceptBehaviour, { kind: 'normal' }> }
+  | { kind: 'refused'; why: 'unknown' | 'inactive'; mid: string }
+  | { kind: 'accept'; plan: AcceptPlan; rule: Scenario | null };
+
+export function planIntake(args: {
+  input: NewPayment;
+  header: string | null;
+  rules: readonly Scenario[];
+  resolve: (mid: string | null) => Resolution;
+  /** Where a delay drawn from a range comes from (seeded runs repeat). */
+  delayRandomFor: RandomFor;
+}): Intake {
+  const { input } = args;
+  const mid = typeof input.echo?.mid === 'string' ? input.echo.mid : null;
+  const selected = selectScenario(args.rules, { ...input, mid }, args.header);
+  if ('unknownName' in selected) return { kind: 'unknown-scenario', name: selected.unknownName };
+  const rule = selected.rule;
+  if (rule && rule.effect.accept.kind !== 'normal') return { kind: 'fault', rule, fault: rule.effect.accept };
+
+  const merchant = args.resolve(mid);
+  if ('refused' in merchant) return { kind: 'refused', why: merchant.refused, mid: merchant.mid };
+
+  const plan: AcceptPlan = {
+    webhookUrl: merchant.merchant.webhookUrl,
+    mid: merchant.merchant.mid,
+    scenario: rule?.name ?? null,
+    effect: rule?.effect ?? null,
+  };
+  const delay = rule?.effect.delay;
+  if (delay) {
+    plan.delayMs = delay.minMs === delay.maxMs ? delay.minMs : (id) => pickDelay(delay, args.delayRandomFor(id));
+  }
+  return { kind: 'accept', plan, rule };
+}

@@ -1,0 +1,40 @@
+/**
+ * The README's "Scripting outcomes" walk-through is a script; it must run as
+ * written (against the source, on free ports).
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('examples', () => {
+  it('scripting-outcomes.sh runs as the README shows', async () => {
+    const tsx = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+    const env = {
+      ...process.env,
+      HAMSTER_PG: `${process.execPath} --import ${tsx} ${join(ROOT, 'src/cli.ts')}`,
+      PG_PORT: String(await freePort()),
+      HOOK_PORT: String(await freePort()),
+    };
+    const child = spawn('bash', [join(ROOT, 'examples/scripting-outcomes.sh')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(out).toContain('All as scripted.');
+    expect(out).not.toContain('✗');
+    expect(code).toBe(0);
+  }, 60_000);
+});
