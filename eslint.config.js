@@ -2,6 +2,7 @@
 // checks that catch real mistakes in async server code (floating promises).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'bench/results/'] },
@@ -19,6 +20,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
     },
+  },
+  {
+    // The dashboard: plain JavaScript modules for the browser (type-checked by dashboard/tsconfig.json).
+    files: ['dashboard/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
   {
     files: ['test/**/*.ts'],

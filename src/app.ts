@@ -1,28 +1,34 @@
 /**
  * The composition root: builds the store, the scheduler (processor), the
- * webhook dispatcher and the HTTP API from one Config, and starts and stops
- * them in the right order.
+ * webhook dispatcher, the test control and the HTTP API from one Config, and
+ * starts and stops them in the right order.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Control } from './admin/control.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { EventBus } from './events.js';
+import { Hangs } from './http/hangs.js';
+import { Metrics } from './http/metrics.js';
+import { registerRoutes } from './http/routes.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
+import { Streams } from './payments/browse.routes.js';
 import { createLogger, type Logger } from './log.js';
 import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from './payments/ids.js';
 import { decidePayment } from './payments/outcome.js';
-import { registerPaymentRoutes } from './payments/payment.routes.js';
+import type { PaymentProcess } from './payments/payment.js';
+import type { PaymentNotify } from './payments/payment.routes.js';
+import { transactionView } from './payments/payment.routes.js';
 import { randomForPayments } from './payments/random.js';
 import { Store } from './store.js';
 import { systemClock, type Clock } from './time.js';
-import { afterAttempt, type RetryPolicy } from './webhooks/backoff.js';
-import { deliverySigner, secretKey } from './webhooks/signing.js';
-import { Control } from './admin/control.js';
-import { registerAdminRoutes } from './admin/admin.routes.js';
-import { Hangs } from './http/hangs.js';
+import { VERSION } from './version.js';
+import { afterAttempt, isDelivered, type RetryPolicy } from './webhooks/backoff.js';
 import { createSender, type Sender } from './webhooks/sender.js';
-import { Dispatcher } from './worker/dispatcher.js';
+import { deliverySigner, secretKey } from './webhooks/signing.js';
+import { Dispatcher, type DeliveryOutcome } from './worker/dispatcher.js';
 import { Poller } from './worker/poller.js';
 import { Processor } from './worker/processor.js';
 
@@ -41,25 +47,25 @@ export interface AppOptions {
 const SWEEP_EVERY_MS = 10 * 60_000;
 /** Scenario rules and merchants changed by another instance are picked up this often. */
 const CONTROL_REFRESH_MS = 1000;
+/** How long a stop waits for requests under way before it cuts their connections. */
+const CLOSE_GRACE_MS = 3000;
 /** A leased Snowflake worker id is renewed this often (it lapses after a minute without). */
 const HEARTBEAT_EVERY_MS = 10_000;
 
 export class App {
-  readonly log: Logger;
   readonly store: Store;
+  readonly control: Control;
   readonly processor: Processor;
   readonly dispatcher: Dispatcher;
-  readonly http: HttpServer;
-  private readonly sender: Sender;
-  private readonly processorLoop: Poller;
-  private readonly dispatcherLoop: Poller;
-  private readonly sweepLoop: Poller;
-  private readonly heartbeatLoop: Poller;
-  private readonly controlLoop: Poller;
-  readonly control: Control;
-  private readonly hangs = new Hangs();
-  /** Names this process in the worker-id leases. */
+  readonly events = new EventBus();
+  readonly metrics: Metrics;
+  /** Names this process in claims and worker-id leases. */
   readonly instanceId = randomUUID();
+  private readonly sender: Sender;
+  private readonly hangs = new Hangs();
+  private readonly streams = new Streams();
+  /** Background loops, and when each runs. */
+  private readonly loops: Array<{ poller: Poller; runs: () => boolean }> = [];
   private workerId = 0;
   private leasedWorkerId = false;
   private listening = false;
@@ -69,12 +75,14 @@ export class App {
   private constructor(
     readonly config: Config,
     readonly database: Database,
+    readonly http: HttpServer,
+    readonly log: Logger,
     options: AppOptions,
   ) {
     const clock = options.clock ?? systemClock;
-    this.log = options.logger ?? createLogger(config.logging.level);
     const polling = config.payment.process.polling;
     const webhook = config.payment.webhook;
+    const seed = config.payment.process.randomSeed;
     const retry: RetryPolicy = {
       scheduleMs: webhook.retry.scheduleMs,
       jitterPercent: webhook.retry.jitterPercent,
@@ -96,134 +104,89 @@ export class App {
     this.control = new Control({
       database,
       clock,
-      log: this.log,
+      log,
       configuredScenarios: config.scenarios,
       configuredMerchants: config.merchants,
       defaultWebhookUrl: webhook.url,
       unknownMid: config.payment.merchant.unknownMid,
     });
+    this.metrics = new Metrics(() => this.store.backlog());
     this.sender = createSender({ timeoutMs: webhook.timeoutMs, connections: webhook.concurrency });
-    const merchantKeys = new Map<string, { secrets: readonly string[]; keys: Buffer[] }>();
     this.dispatcher = new Dispatcher({
       store: this.store,
       send: this.sender.send,
       clock,
       concurrency: webhook.concurrency,
-      sign: deliverySigner({
-        globalKeys: webhook.secrets.map(secretKey),
-        merchantKeys: (mid) => {
-          const merchant = mid === null ? undefined : this.control.merchant(mid);
-          if (!merchant) return undefined;
-          let cached = merchantKeys.get(merchant.mid);
-          if (cached?.secrets !== merchant.secrets) {
-            cached = { secrets: merchant.secrets, keys: merchant.secrets.map(secretKey) };
-            merchantKeys.set(merchant.mid, cached);
-          }
-          return cached.keys;
-        },
-        wrongKey: randomBytes(32),
-      }),
+      sign: this.signer(webhook.secrets),
       next: (delivery, result, now) => afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: retry }),
       onDelivered: (delivery) => (this.control.reorders() ? this.store.releaseReordered(delivery) : undefined),
-      log: this.log,
+      onAttempt: (outcome) => this.attempted(outcome),
+      log,
     });
-    const randomFor = randomForPayments(config.payment.process.randomSeed);
+    const randomFor = randomForPayments(seed);
     const successRate = config.payment.process.successRate;
     this.processor = new Processor({
       store: this.store,
       batchSize: polling.batchSize,
       decide: (payment) => decidePayment(payment.effect, randomFor(payment.id), successRate),
-      onFinalized: () => this.dispatcher.wake(),
-      log: this.log,
-    });
-    this.processorLoop = new Poller({
-      initialDelayMs: polling.initialDelayMs,
-      fixedDelayMs: polling.fixedDelayMs,
-      pass: () => this.processor.runPass(),
-      onError: (error) => this.log.error({ err: error }, 'processing pass failed'),
-    });
-    // Deliveries are sent as soon as they are finalized (wake); the loop is
-    // the safety net for ones left over from a previous run.
-    this.dispatcherLoop = new Poller({
-      initialDelayMs: 0,
-      fixedDelayMs: polling.fixedDelayMs,
-      pass: () => this.dispatcher.pump(),
-      onError: (error) => this.log.error({ err: error }, 'delivery pass failed'),
-    });
-
-    this.sweepLoop = new Poller({
-      initialDelayMs: SWEEP_EVERY_MS,
-      fixedDelayMs: SWEEP_EVERY_MS,
-      pass: () => this.store.sweepIdempotencyKeys(),
-      onError: (error) => this.log.error({ err: error }, 'idempotency key sweep failed'),
-    });
-
-    this.heartbeatLoop = new Poller({
-      initialDelayMs: HEARTBEAT_EVERY_MS,
-      fixedDelayMs: HEARTBEAT_EVERY_MS,
-      pass: async () => {
-        const id = await this.store.renewWorkerId(this.workerId, this.instanceId);
-        if (id !== this.workerId) this.log.warn({ was: this.workerId, now: id }, 'Snowflake worker id lease was lost; leased another');
-        this.workerId = id;
+      onFinalized: (finalized) => {
+        this.notify.finalized(finalized.map((f) => f.payment));
+        this.dispatcher.wake();
       },
-      onError: (error) => this.log.error({ err: error }, 'worker id heartbeat failed'),
+      log,
     });
 
-    this.controlLoop = new Poller({
-      initialDelayMs: CONTROL_REFRESH_MS,
-      fixedDelayMs: CONTROL_REFRESH_MS,
-      pass: () => this.control.refresh(),
-      onError: (error) => this.log.error({ err: error }, 'reloading scenarios and merchants failed'),
-    });
+    const loop = (name: string, initialDelayMs: number, fixedDelayMs: number, pass: () => Promise<unknown>, runs = () => true) =>
+      this.loops.push({
+        poller: new Poller({ initialDelayMs, fixedDelayMs, pass, onError: (err) => log.error({ err }, `${name} failed`) }),
+        runs,
+      });
+    loop('processing pass', polling.initialDelayMs, polling.fixedDelayMs, () => this.processor.runPass(), () => polling.enabled);
+    // Webhooks go out as soon as they are finalized (wake); this loop sends
+    // retries when due, and whatever an earlier run left in the outbox.
+    loop('delivery pass', 0, polling.fixedDelayMs, () => this.dispatcher.pump());
+    loop('idempotency key sweep', SWEEP_EVERY_MS, SWEEP_EVERY_MS, () => this.store.sweepIdempotencyKeys());
+    loop('reloading scenarios and merchants', CONTROL_REFRESH_MS, CONTROL_REFRESH_MS, () => this.control.refresh());
+    loop('worker id heartbeat', HEARTBEAT_EVERY_MS, HEARTBEAT_EVERY_MS, () => this.heartbeat(), () => this.leasedWorkerId);
 
-    this.http = createHttpServer(this.log);
-    registerPaymentRoutes(this.http, {
+    registerRoutes(http, {
       store: this.store,
       control: this.control,
-      deliver: (delivery) => this.dispatcher.deliver(delivery),
-      log: this.log,
-      delayRandomFor: randomForPayments(config.payment.process.randomSeed === null ? null : `${config.payment.process.randomSeed}:delay`),
+      database,
+      config,
+      log,
+      events: this.events,
+      streams: this.streams,
+      metrics: this.metrics,
       hangs: this.hangs,
+      notify: this.notify,
+      instanceId: this.instanceId,
+      deliver: (delivery) => this.dispatcher.deliver(delivery),
       wakeDispatcher: () => this.dispatcher.wake(),
-    });
-    registerAdminRoutes(this.http, {
-      control: this.control,
-      store: this.store,
-      token: config.admin.token,
-      allowDataReset: config.admin.allowDataReset,
       processNow: () => this.processNow(),
-      log: this.log,
+      stopping: () => this.stopping !== null,
+      delayRandomFor: randomForPayments(seed === null ? null : `${seed}:delay`),
     });
   }
 
   /** Opens (and migrates) the database and wires everything; nothing runs until start(). */
   static async create(config: Config, options: AppOptions = {}): Promise<App> {
+    const log = options.logger ?? createLogger(config.logging.level);
     const database = openDatabase(config.database.url, {
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       poolSize: config.database.poolSize,
     });
     try {
       await migrate(database);
+      const http = await createHttpServer(log, VERSION);
+      const app = new App(config, database, http, log, options);
+      await app.takeWorkerId();
+      await app.control.init();
+      return app;
     } catch (error) {
       await database.close();
       throw error;
     }
-    const app = new App(config, database, options);
-    await app.takeWorkerId();
-    await app.control.init();
-    return app;
-  }
-
-  /** The configured Snowflake worker id, or a free one leased from the database. */
-  private async takeWorkerId(): Promise<void> {
-    const configured = this.config.server.workerId;
-    if (configured !== null) {
-      this.store.setWorkerId(configured);
-      this.workerId = configured;
-      return;
-    }
-    this.workerId = await this.store.leaseWorkerId(this.instanceId);
-    this.leasedWorkerId = true;
   }
 
   /** The base URL the API listens on (after start()). */
@@ -238,24 +201,23 @@ export class App {
     const address = this.http.server.address() as AddressInfo;
     const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
     this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    for (const { poller, runs } of this.loops) if (runs()) poller.start();
     const polling = this.config.payment.process.polling;
-    if (polling.enabled) this.processorLoop.start();
-    this.dispatcherLoop.start();
-    this.sweepLoop.start();
-    this.controlLoop.start();
-    if (this.leasedWorkerId) this.heartbeatLoop.start();
     this.log.info(
       {
         url: this.baseUrl,
         database: this.database.location,
         webhookUrl: this.config.payment.webhook.url,
-        polling: polling.enabled ? { fixedDelayMs: polling.fixedDelayMs, initialDelayMs: polling.initialDelayMs, batchSize: polling.batchSize } : 'disabled',
+        polling: polling.enabled
+          ? { fixedDelayMs: polling.fixedDelayMs, initialDelayMs: polling.initialDelayMs, batchSize: polling.batchSize }
+          : 'disabled',
         successRate: this.config.payment.process.successRate,
         randomSeed: this.config.payment.process.randomSeed,
         workerId: this.workerId,
         instanceId: this.instanceId,
         retryScheduleMs: this.config.payment.webhook.retry.scheduleMs,
         signed: this.config.payment.webhook.secrets.length > 0,
+        scenarios: this.control.scenarios().map((r) => r.name),
       },
       `hamster-pg listening on ${this.baseUrl}`,
     );
@@ -283,18 +245,102 @@ export class App {
 
   private async shutdown(): Promise<void> {
     this.hangs.dropAll();
-    if (this.listening) await this.http.close();
+    this.streams.closeAll();
+    if (this.listening) {
+      // Requests under way get a few seconds to finish; a client that stalls
+      // (an unread download, a keep-alive in use) does not hold the stop.
+      const force = setTimeout(() => this.http.server.closeAllConnections(), CLOSE_GRACE_MS);
+      await this.http.close();
+      clearTimeout(force);
+    }
     this.processor.stop();
-    await this.processorLoop.stop();
     this.dispatcher.stop();
-    await this.dispatcherLoop.stop();
-    await this.sweepLoop.stop();
-    await this.controlLoop.stop();
-    await this.heartbeatLoop.stop();
+    for (const { poller } of this.loops) await poller.stop();
     await this.dispatcher.drain();
     await this.sender.close();
     if (this.leasedWorkerId) await this.store.releaseWorkerId(this.workerId, this.instanceId).catch(() => undefined);
     await this.database.close();
     this.log.info('hamster-pg stopped');
+  }
+
+  /** The configured Snowflake worker id, or a free one leased from the database. */
+  private async takeWorkerId(): Promise<void> {
+    const configured = this.config.server.workerId;
+    if (configured !== null) {
+      this.store.setWorkerId(configured);
+      this.workerId = configured;
+      return;
+    }
+    this.workerId = await this.store.leaseWorkerId(this.instanceId);
+    this.leasedWorkerId = true;
+  }
+
+  private async heartbeat(): Promise<void> {
+    const id = await this.store.renewWorkerId(this.workerId, this.instanceId);
+    if (id !== this.workerId) this.log.warn({ was: this.workerId, now: id }, 'Snowflake worker id lease was lost; leased another');
+    this.workerId = id;
+  }
+
+  /** Signs with the delivery's merchant's secrets (keys derived once per secret list), else the global ones. */
+  private signer(globalSecrets: readonly string[]) {
+    const cache = new Map<string, { secrets: readonly string[]; keys: Buffer[] }>();
+    return deliverySigner({
+      globalKeys: globalSecrets.map(secretKey),
+      merchantKeys: (mid) => {
+        const merchant = mid === null ? undefined : this.control.merchant(mid);
+        if (!merchant) return undefined;
+        let cached = cache.get(merchant.mid);
+        if (cached?.secrets !== merchant.secrets) {
+          cached = { secrets: merchant.secrets, keys: merchant.secrets.map(secretKey) };
+          cache.set(merchant.mid, cached);
+        }
+        return cached.keys;
+      },
+      wrongKey: randomBytes(32),
+    });
+  }
+
+  /** Metrics and the event stream hear about payments here. */
+  private readonly notify: PaymentNotify = {
+    accepted: (payment) => {
+      this.metrics.paymentAccepted();
+      this.emitPayment('accepted', payment);
+    },
+    finalized: (payments) => {
+      for (const payment of payments) {
+        this.metrics.paymentFinalized(payment.status);
+        this.emitPayment('finalized', payment);
+      }
+    },
+    cancelled: (payment) => {
+      this.metrics.paymentFinalized('CANCELLED');
+      this.emitPayment('cancelled', payment);
+    },
+  };
+
+  private emitPayment(change: 'accepted' | 'finalized' | 'cancelled', payment: PaymentProcess): void {
+    if (this.events.active) this.events.emit({ type: 'payment', change, at: Date.now(), payment: transactionView(payment) });
+  }
+
+  private attempted({ delivery, result, next }: DeliveryOutcome): void {
+    const delivered = isDelivered(result);
+    const latencyMs = delivered ? Math.max(0, result.attemptedAt + result.durationMs - delivery.createdAt) : null;
+    this.metrics.webhookAttempt(result.responseCode, latencyMs);
+    if (!this.events.active) return;
+    this.events.emit({
+      type: 'webhook',
+      at: Date.now(),
+      tid: delivery.tid,
+      deliveryId: delivery.id,
+      webhookId: delivery.webhookId,
+      eventStatus: delivery.eventStatus,
+      attemptNo: delivery.attemptCount,
+      delivered,
+      responseCode: result.responseCode,
+      error: result.error,
+      durationMs: result.durationMs,
+      state: next.state,
+      latencyMs,
+    });
   }
 }

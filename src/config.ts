@@ -58,6 +58,8 @@ export interface LoadOptions {
   cwd?: string;
   /** An explicit file (`--config FILE`); it must exist. */
   configFile?: string | null;
+  /** false: read no application.yml at all (embedding, where the host's files must not leak in). */
+  readFile?: boolean;
   env?: Record<string, string | undefined>;
   /** Raw values from the command line, by key. */
   flags?: Partial<Record<ConfigKey, string>>;
@@ -79,7 +81,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const warnings: string[] = [];
-  const { file, values: fileValues } = readConfigFile(cwd, options.configFile ?? null);
+  const { file, values: fileValues } =
+    options.readFile === false ? { file: null, values: {} } : readConfigFile(cwd, options.configFile ?? null);
 
   for (const key of Object.keys(fileValues)) {
     if (!(key in KEYS) && OUR_SECTIONS.has(key.split('.')[0]!)) {

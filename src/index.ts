@@ -1,8 +1,11 @@
 /** The programmatic API: run hamster-pg inside your own process or tests. */
+export { startHamsterPg, type HamsterPg, type HamsterPgOptions } from './embed.js';
 export { App, type AppOptions } from './app.js';
 export { loadConfig, type Config, type LoadOptions, type LoadedConfig } from './config.js';
 export { CONFIG_KEYS, envName, type ConfigKey } from './config.keys.js';
 export { ConfigError } from './errors.js';
+export type { HamsterEvent } from './events.js';
 export type { PaymentProcess, PaymentStatus, FinalStatus, FailReason } from './payments/payment.js';
-export type { WebhookBody, SuccessWebhook, FailedWebhook } from './webhooks/payload.js';
+export type { TransactionView, PaymentAck } from './payments/payment.schemas.js';
+export type { WebhookBody, SuccessWebhook, FailedWebhook, CancelledWebhook } from './webhooks/payload.js';
 export { startSink, type Sink, type SinkOptions } from './sink/sink.js';

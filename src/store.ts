@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './db/database.js';
 import { StatusConflict, StoreUnavailable } from './errors.js';
+import * as browse from './payments/browse.repository.js';
 import * as idempotency from './payments/idempotency.repository.js';
 import { makeTid, type ApprovalNumbers, type Snowflake, type TidSuffixSource } from './payments/ids.js';
 import { isFinal, type EventStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from './payments/payment.js';
@@ -23,6 +24,7 @@ import { webhookIdFor } from './webhooks/signing.js';
 
 export type { Attempt, AttemptResult, Delivery, DeliveryOrigin, NextState } from './webhooks/delivery.repository.js';
 export type { BeginResult } from './payments/idempotency.repository.js';
+export type { Overview, PaymentFilter } from './payments/browse.repository.js';
 
 export interface StoreOptions {
   database: Database;
@@ -395,6 +397,20 @@ export class Store {
       });
       return held;
     });
+  }
+
+  listPayments(filter: browse.PaymentFilter): Promise<PaymentProcess[]> {
+    return browse.listPayments(this.o.database.db, filter);
+  }
+
+  /** Counts for the dashboard's overview; `minutes` of per-minute throughput. */
+  overview(minutes: number): Promise<browse.Overview> {
+    const now = this.o.clock();
+    return browse.overview(this.o.database.db, { now, since: Math.floor(now / 60_000 - minutes + 1) * 60_000 });
+  }
+
+  backlog(): Promise<{ pendingPayments: number; dueDeliveries: number }> {
+    return browse.backlog(this.o.database.db, this.o.clock());
   }
 
   listAttempts(paymentId: number): Promise<deliveries.Attempt[]> {

@@ -155,4 +155,79 @@ describe('hamster-pg command', () => {
     expect((await sink.exited).code).toBe(2);
     expect(sink.stderr()).toMatch(/Invalid value for --secret: "letmein"/);
   });
+
+  it.each([['pay'], ['trigger'], ['tail']])('%s --help prints usage and examples', async (command) => {
+    const r = start([command, '--help']);
+    expect((await r.exited).code).toBe(0);
+    expect(r.stdout()).toMatch(/^Usage: hamster-pg /);
+    expect(r.stdout()).toMatch(/Examples:/);
+  });
+
+  it('sink plays an unreliable Cash Gateway: --status, --fail-rate, --delay', async () => {
+    const down = start(['sink', '--port', '0', '--status', '503']);
+    const [, downUrl] = await down.waitFor(SINK_LISTENING);
+    expect((await fetch(downUrl!, { method: 'POST', body: '{}' })).status).toBe(503);
+    const flaky = start(['sink', '--port', '0', '--fail-rate', '100', '--delay', '300ms']);
+    const [, flakyUrl] = await flaky.waitFor(SINK_LISTENING);
+    const startedAt = Date.now();
+    expect((await fetch(flakyUrl!, { method: 'POST', body: '{}' })).status).toBe(500);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
+    await flaky.waitFor(/→ .*500/);
+    const bad = start(['sink', '--fail-rate', '150']);
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.stderr()).toMatch(/--fail-rate: "150" — allowed: a number from 0 to 100/);
+  });
+
+  it('pay sends payments and follows them to their webhooks; tail shows them live; trigger drives one', async () => {
+    const sinkProc = start(['sink', '--port', '0']);
+    const [, sinkUrl] = await sinkProc.waitFor(SINK_LISTENING);
+    const serve = start([
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      'pay.db',
+      '--webhook-url',
+      sinkUrl!,
+      '--payment.process.polling.initial-delay',
+      '0',
+      '--payment.process.polling.fixed-delay',
+      '100',
+    ]);
+    const [, url] = await serve.waitFor(LISTENING);
+    const tailProc = start(['tail', '--url', url!]);
+    await new Promise((r) => setTimeout(r, 500)); // let tail connect
+    const payProc = start(['pay', '--url', url!, '--count', '20', '--rate', '200', '--json', '--wait', '20s']);
+    expect((await payProc.exited).code).toBe(0);
+    const summary = JSON.parse(payProc.stdout()) as {
+      sent: number;
+      accepted: number;
+      final: Record<string, number>;
+      notFinal: number;
+      webhooksDelivered: number;
+      latencyMs: { p50: number; p95: number; max: number };
+    };
+    expect(summary).toMatchObject({ sent: 20, accepted: 20, notFinal: 0, webhooksDelivered: 20 });
+    expect((summary.final.SUCCESS ?? 0) + (summary.final.FAILED ?? 0)).toBe(20);
+    expect(summary.latencyMs.max).toBeGreaterThanOrEqual(summary.latencyMs.p50);
+    await tailProc.waitFor(/accepted +DUMMY_\d{8}_\d{8} +PENDING/);
+    await tailProc.waitFor(/webhook +DUMMY_\d{8}_\d{8} +attempt 1 → 200 +DELIVERED/);
+
+    // trigger: a fresh payment, held PENDING (no scheduler on this one), finalized from the terminal.
+    const held = start(['serve', '--port', '0', '--db', 'held.db', '--webhook-url', sinkUrl!, '--payment.process.polling.enabled', 'false']);
+    const [, heldUrl] = await held.waitFor(LISTENING);
+    const { transactionId } = (await (
+      await fetch(`${heldUrl}/api/payment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"orderId":"T","amount":1}' })
+    ).json()) as { transactionId: string };
+    const trig = start(['trigger', transactionId, '--status', 'FAILED', '--reason', 'EXPIRED_CARD', '--url', heldUrl!]);
+    expect((await trig.exited).code).toBe(0);
+    expect(trig.stdout()).toMatch(new RegExp(`${transactionId} +FAILED \\(EXPIRED_CARD\\) +— finalized now`));
+    expect(trig.stdout()).toMatch(/webhook → .*: delivered \(200\)/);
+    const again = start(['trigger', transactionId, '--status', 'SUCCESS', '--url', heldUrl!]);
+    expect((await again.exited).code).toBe(1);
+    expect(again.stderr()).toMatch(/409 STATUS_CONFLICT: .*already FAILED/);
+    const nowhere = start(['pay', '--url', 'http://127.0.0.1:1', '--count', '1']);
+    expect((await nowhere.exited).code).toBe(2);
+    expect(nowhere.stderr()).toMatch(/Cannot reach hamster-pg at http:\/\/127\.0\.0\.1:1/);
+  }, 60_000);
 });

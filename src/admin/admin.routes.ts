@@ -53,6 +53,7 @@ export function registerAdminRoutes(app: HttpServer, deps: AdminDeps): void {
         '/process',
         {
           schema: {
+            tags: ['admin'],
             summary: 'Run a processing pass and a delivery pass now',
             description: 'Answers when every due payment has been processed and every due webhook attempted, so tests need not wait for the polling delay.',
             response: { 200: Type.Object({ processed: Type.Integer(), attempts: Type.Integer() }), ...problems },
@@ -63,7 +64,7 @@ export function registerAdminRoutes(app: HttpServer, deps: AdminDeps): void {
 
       admin.delete(
         '/data',
-        { schema: { summary: 'Empty the store (payments, webhooks, idempotency keys)', response: { 403: Problem, ...noContent } } },
+        { schema: { tags: ['admin'], summary: 'Empty the store (payments, webhooks, idempotency keys)', response: { 403: Problem, ...noContent } } },
         async (_request, reply) => {
           if (!deps.allowDataReset) {
             throw new AppError(403, 'DATA_RESET_DISABLED', 'Data reset disabled', 'Set admin.allow-data-reset: true to allow emptying the store');
@@ -106,12 +107,13 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
     deps.log.info({ rules: rules.map((r) => r.name) }, 'scenario rules changed');
   };
 
-  admin.get('/scenarios', { schema: { summary: 'The scenario rules, in order', response: { 200: RuleList, ...problems } } }, async () => list());
+  admin.get('/scenarios', { schema: { tags: ['admin'], summary: 'The scenario rules, in order', response: { 200: RuleList, ...problems } } }, async () => list());
 
   admin.put(
     '/scenarios',
     {
       schema: {
+        tags: ['admin'],
         summary: 'Replace every scenario rule',
         description: 'The body is the list of rules (or {"scenarios": [...]}); the first that matches a payment decides it.',
         response: { 200: RuleList, ...problems },
@@ -135,6 +137,7 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
     '/scenarios',
     {
       schema: {
+        tags: ['admin'],
         summary: 'Add a scenario rule',
         description: 'Appended, or inserted at ?position=N (0: first). A rule with the same name: 409.',
         querystring: Type.Object({ position: Type.Optional(Type.Integer({ minimum: 0 })) }),
@@ -160,13 +163,13 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
 
   admin.get(
     '/scenarios/:name',
-    { schema: { summary: 'One scenario rule', params: NameParams, response: { 200: Rule, ...problems } } },
+    { schema: { tags: ['admin'], summary: 'One scenario rule', params: NameParams, response: { 200: Rule, ...problems } } },
     async (request) => findRule(control, request.params.name).source,
   );
 
   admin.put(
     '/scenarios/:name',
-    { schema: { summary: 'Replace one scenario rule, keeping its place (or add it last)', params: NameParams, response: { 200: Rule, ...problems } } },
+    { schema: { tags: ['admin'], summary: 'Replace one scenario rule, keeping its place (or add it last)', params: NameParams, response: { 200: Rule, ...problems } } },
     async (request) => {
       let rule: Scenario | undefined;
       try {
@@ -185,7 +188,7 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
 
   admin.delete(
     '/scenarios/:name',
-    { schema: { summary: 'Remove one scenario rule', params: NameParams, response: noContent } },
+    { schema: { tags: ['admin'], summary: 'Remove one scenario rule', params: NameParams, response: noContent } },
     async (request, reply) => {
       findRule(control, request.params.name);
       await save(control.scenarios().filter((r) => r.name !== request.params.name));
@@ -193,7 +196,7 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
     },
   );
 
-  admin.delete('/scenarios', { schema: { summary: 'Remove every scenario rule', response: noContent } }, async (_request, reply) => {
+  admin.delete('/scenarios', { schema: { tags: ['admin'], summary: 'Remove every scenario rule', response: noContent } }, async (_request, reply) => {
     await save([]);
     return reply.code(204).send(null);
   });
@@ -210,13 +213,13 @@ function registerMerchantRoutes(admin: AdminServer, deps: AdminDeps): void {
 
   admin.get(
     '/merchants',
-    { schema: { summary: 'The merchants (MIDs)', response: { 200: Type.Object({ merchants: Type.Array(MerchantView) }), ...problems } } },
+    { schema: { tags: ['admin'], summary: 'The merchants (MIDs)', response: { 200: Type.Object({ merchants: Type.Array(MerchantView) }), ...problems } } },
     async () => ({ merchants: control.merchants().map(view) }),
   );
 
   admin.get(
     '/merchants/:mid',
-    { schema: { summary: 'One merchant', params: MidParams, response: { 200: MerchantView, ...problems } } },
+    { schema: { tags: ['admin'], summary: 'One merchant', params: MidParams, response: { 200: MerchantView, ...problems } } },
     async (request) => view(findMerchant(control, request.params.mid)),
   );
 
@@ -224,6 +227,7 @@ function registerMerchantRoutes(admin: AdminServer, deps: AdminDeps): void {
     '/merchants/:mid',
     {
       schema: {
+        tags: ['admin'],
         summary: 'Register or replace a merchant',
         description: 'Body: {webhookUrl, secrets?: [whsec_…], active?: true}. Its payments’ webhooks go to webhookUrl, signed with its secrets (else the global ones).',
         params: MidParams,
@@ -246,7 +250,7 @@ function registerMerchantRoutes(admin: AdminServer, deps: AdminDeps): void {
 
   admin.delete(
     '/merchants/:mid',
-    { schema: { summary: 'Remove a merchant', params: MidParams, response: noContent } },
+    { schema: { tags: ['admin'], summary: 'Remove a merchant', params: MidParams, response: noContent } },
     async (request, reply) => {
       const { mid } = request.params;
       if (mid === DEFAULT_MID) {

@@ -11,6 +11,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import secureJson from 'secure-json-parse';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { registerDocs } from './docs.js';
 import { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem.js';
 
 export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
@@ -20,7 +21,8 @@ export const BODY_LIMIT = 1024 * 1024;
 /** application/json, and the structured-syntax variants (application/*+json). */
 const JSON_CONTENT_TYPE = /^application\/([a-z0-9.!#$&^_-]+\+)?json(\s*;.*)?$/i;
 
-export function createHttpServer(logger: Logger): HttpServer {
+/** The server, with the OpenAPI document and /docs registered before any route (so they see them all). */
+export async function createHttpServer(logger: Logger, version: string): Promise<HttpServer> {
   let seq = 0;
   const app = Fastify({
     loggerInstance: logger,
@@ -57,6 +59,7 @@ export function createHttpServer(logger: Logger): HttpServer {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  await registerDocs(app, version);
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)
@@ -68,7 +71,8 @@ export function createHttpServer(logger: Logger): HttpServer {
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = toProblem(error, request.id);
-  if (body.status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
+  // A 5xx a scenario scripted (an AppError) is the service doing its job, not an error.
+  if (body.status >= 500 && !(error instanceof AppError)) request.log.error({ err: error, reqId: request.id }, 'request failed');
   else request.log.debug({ code: body.code, detail: body.detail }, 'request refused');
   void reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }

@@ -45,6 +45,14 @@ export interface PaymentRouteDeps extends TriggerDeps {
   hangs: Hangs;
   /** Asks the dispatcher to look for due webhooks now. */
   wakeDispatcher: () => void;
+  /** Told what happened to payments (metrics, the event stream). */
+  notify: PaymentNotify;
+}
+
+export interface PaymentNotify {
+  accepted(payment: PaymentProcess): void;
+  finalized(payments: readonly PaymentProcess[]): void;
+  cancelled(payment: PaymentProcess): void;
 }
 
 const problems = { 400: Problem, 404: Problem, 409: Problem, 413: Problem, 415: Problem, 422: Problem };
@@ -57,6 +65,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
     '/api/payment',
     {
       schema: {
+        tags: ['payments'],
         summary: 'Accept a payment',
         description:
           'Stores the payment as PENDING and answers 202 at once; the result follows as a webhook. ' +
@@ -122,6 +131,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
       if (key === null) {
         const payment = await store.acceptPayment(input, plan);
         logAccepted(deps.log, payment);
+        deps.notify.accepted(payment);
         return reply.code(202).send(ack(payment));
       }
 
@@ -144,6 +154,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
           render: (p) => ({ code: 202, body: (text = JSON.stringify(ack(p))) }),
         });
         logAccepted(deps.log, payment);
+        deps.notify.accepted(payment);
       } catch (error) {
         await store.releaseIdempotencyKey(key).catch(() => undefined);
         throw error;
@@ -156,6 +167,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
     '/api/payment/transaction/:tid',
     {
       schema: {
+        tags: ['payments'],
         summary: 'Look a transaction up',
         params: TidParams,
         response: { 200: TransactionView, 404: Problem },
@@ -168,6 +180,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
     '/api/payment/transaction/:tid/webhooks',
     {
       schema: {
+        tags: ['payments'],
         summary: 'List the webhook deliveries of a transaction and every attempt',
         params: TidParams,
         response: { 200: WebhookLog, 404: Problem },
@@ -209,6 +222,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
     '/api/payment/webhook/trigger/:tid',
     {
       schema: {
+        tags: ['payments'],
         summary: 'Finalize a payment now and send its webhook (test aid)',
         description:
           'PENDING or PROCESSING: finalized to `status` and its webhook sent now. Already final with that status: its webhook is sent again. Final with the other status: 409.',
@@ -229,6 +243,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
         { tid: result.payment.tid, status: result.payment.status, finalizedNow: result.finalizedNow },
         'webhook triggered by hand',
       );
+      if (result.finalizedNow) deps.notify.finalized([result.payment]);
       return {
         tid: result.payment.tid,
         status: result.payment.status,
@@ -244,6 +259,7 @@ export function registerPaymentRoutes(app: HttpServer, deps: PaymentRouteDeps): 
     '/api/payment/:tid/webhook/resend',
     {
       schema: {
+        tags: ['payments'],
         summary: "Send a final payment's webhook again now",
         description:
           'A delivery waiting for its next retry is attempted now; otherwise (delivered, or DEAD) a new delivery of the same event (same webhook-id) is made and attempted now. 409 while the payment is not final.',
@@ -266,6 +282,7 @@ function registerCancel(app: HttpServer, deps: PaymentRouteDeps): void {
     '/api/payment/:tid/cancel',
     {
       schema: {
+        tags: ['payments'],
         summary: 'Cancel a successful payment',
         description:
           'SUCCESS becomes CANCELLED, and a CANCELLED webhook is delivered (through the outbox, with retries). Anything else: 409.',
@@ -281,6 +298,7 @@ function registerCancel(app: HttpServer, deps: PaymentRouteDeps): void {
         throw new StatusConflict(`Only a SUCCESS payment can be cancelled; ${now.tid} is ${now.status}`);
       }
       deps.log.info({ tid: payment.tid }, 'payment cancelled');
+      deps.notify.cancelled(done.payment);
       deps.wakeDispatcher();
       return transactionView(done.payment);
     },

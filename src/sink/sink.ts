@@ -2,6 +2,8 @@
  * `hamster-pg sink`: a stand-in Cash Gateway. It answers 200 to webhooks
  * POSTed to its path (the seed's /api/webhook/pg/DUMMY) and prints each one
  * readably, so the seed's walk-through works without the real Cash Gateway.
+ * It can also play an unreliable one: answer another status, fail a share of
+ * the webhooks, or answer late — to watch hamster-pg's retries.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,13 @@ export interface SinkOptions {
   secrets?: readonly string[];
   color: boolean;
   print: (text: string) => void;
+  /** Answer this status to every webhook instead of 200. */
+  status?: number;
+  /** Percent of webhooks answered 500 instead (0-100). */
+  failRate?: number;
+  /** Answer this many milliseconds late. */
+  delayMs?: number;
+  random?: () => number;
 }
 
 export interface ReceivedWebhook {
@@ -46,9 +55,18 @@ export async function startSink(o: SinkOptions): Promise<Sink> {
     void readBody(req).then((body) => {
       const path = (req.url ?? '/').split('?')[0]!;
       const matches = path === o.path;
-      const status = req.method !== 'POST' ? 405 : matches ? 200 : 404;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(status === 200 ? { status: 'OK' } : { status: 'IGNORED', reason: `sink listens on POST ${o.path}` }));
+      const webhook = req.method === 'POST' && matches;
+      const status = !webhook ? (req.method !== 'POST' ? 405 : 404) : answerFor(o);
+      const answer = () => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            !webhook ? { status: 'IGNORED', reason: `sink listens on POST ${o.path}` } : status < 300 ? { status: 'OK' } : { status: 'FAIL' },
+          ),
+        );
+      };
+      if (webhook && o.delayMs) setTimeout(answer, o.delayMs);
+      else answer();
       let parsed: unknown = null;
       try {
         parsed = body === '' ? null : JSON.parse(body);
@@ -56,7 +74,7 @@ export async function startSink(o: SinkOptions): Promise<Sink> {
         parsed = null;
       }
       const received: ReceivedWebhook = { receivedAt: new Date(), method: req.method ?? '?', path, headers: req.headers, body, parsed };
-      if (verifiers.length > 0 && status === 200) received.signature = verify(verifiers, body, req.headers);
+      if (verifiers.length > 0 && webhook) received.signature = verify(verifiers, body, req.headers);
       o.print(o.json ? JSON.stringify({ ...received, answered: status }) : describe(received, status, o.path, paint));
     });
   });
@@ -70,6 +88,12 @@ export async function startSink(o: SinkOptions): Promise<Sink> {
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The status a webhook gets: --status, else 500 for --fail-rate percent of them, else 200. */
+function answerFor(o: SinkOptions): number {
+  if (o.failRate && (o.random ?? Math.random)() * 100 < o.failRate) return 500;
+  return o.status ?? 200;
 }
 
 /** Valid when any of the secrets verifies it (several secrets: a key rotation). */
@@ -112,8 +136,8 @@ type Paint = (code: string, text: string) => string;
 
 function describe(w: ReceivedWebhook, status: number, expectedPath: string, paint: Paint): string {
   const time = w.receivedAt.toTimeString().slice(0, 8);
-  const head = `${paint('2', time)}  ${w.method} ${w.path}  → ${status}`;
-  if (status !== 200) {
+  const head = `${paint('2', time)}  ${w.method} ${w.path}  → ${status >= 300 ? paint('31', String(status)) : status}`;
+  if (w.method !== 'POST' || w.path !== expectedPath) {
     return `${head}  ${paint('33', `(not a webhook: the sink listens on POST ${expectedPath})`)}`;
   }
   const b = (w.parsed ?? {}) as Record<string, unknown>;

@@ -20,6 +20,8 @@ export interface DispatcherOptions {
   next: (delivery: Delivery, result: SendResult, now: number) => NextState;
   /** Told about every delivered webhook (reordered ones held behind it are released). */
   onDelivered?: (delivery: Delivery) => Promise<void> | undefined;
+  /** Told about every attempt, once recorded (metrics, the event stream). */
+  onAttempt?: (outcome: DeliveryOutcome) => void;
   log: Logger;
 }
 
@@ -58,6 +60,7 @@ export class Dispatcher {
     const held = await this.o.store.completeAttempt(delivery, result, next);
     this.attempts++;
     if (held && next.state === 'DELIVERED' && !delivery.reorder) await this.o.onDelivered?.(delivery);
+    if (held) this.o.onAttempt?.({ delivery, result, next });
     const fields = {
       tid: delivery.tid,
       deliveryId: delivery.id,

@@ -1,0 +1,191 @@
+// The HTTP API the dashboard reads and the actions it sends, with the shapes
+// it relies on. Every failure becomes an ApiError carrying the problem's detail.
+
+/** @typedef {'PENDING' | 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'CANCELLED'} PaymentStatus */
+
+/**
+ * @typedef {object} TransactionView
+ * @property {string} tid
+ * @property {string} orderId
+ * @property {number} amount
+ * @property {PaymentStatus} status
+ * @property {string | null} approvalNo
+ * @property {string | null} failReason
+ * @property {string} requestedAt
+ * @property {string | null} processedAt
+ * @property {string | null} webhookSentAt
+ * @property {string} publicId
+ * @property {string | null} userPublicId
+ * @property {Record<string, unknown> | null} echo
+ * @property {string | null} processingStartedAt
+ * @property {number | null} webhookResponseCode
+ * @property {string | null} mid
+ * @property {string | null} scenario
+ * @property {string | null} cancelledAt
+ */
+
+/** @typedef {{ items: TransactionView[], nextBefore: number | null }} PaymentPage */
+
+/**
+ * @typedef {object} Stats
+ * @property {Record<PaymentStatus, number>} counts
+ * @property {{ deliveries: Record<string, number>, attempts: number, deliveredAttempts: number, successRate: number | null }} webhooks
+ * @property {{ pendingPayments: number, dueDeliveries: number }} backlog
+ * @property {{ minute: string, accepted: number, finalized: number }[]} throughput
+ */
+
+/**
+ * @typedef {object} Delivery
+ * @property {number} deliveryId
+ * @property {string} webhookId
+ * @property {string} eventStatus
+ * @property {string} origin
+ * @property {'PENDING' | 'HELD' | 'SENDING' | 'DELIVERED' | 'DEAD'} state
+ * @property {number} attempts
+ * @property {string | null} nextAttemptAt
+ * @property {string | null} deliveredAt
+ * @property {string} createdAt
+ */
+
+/**
+ * @typedef {object} Attempt
+ * @property {number} deliveryId
+ * @property {number} attemptNo
+ * @property {string} attemptedAt
+ * @property {string} url
+ * @property {boolean} delivered
+ * @property {number | null} responseCode
+ * @property {string | null} error
+ * @property {number} durationMs
+ * @property {string | null} responseBody
+ * @property {string | null} signature
+ */
+
+/** @typedef {{ tid: string, deliveries: Delivery[], attempts: Attempt[] }} WebhookLog */
+
+/**
+ * One attempt made by an action, with where its delivery stands after it.
+ * @typedef {object} SentWebhook
+ * @property {number} deliveryId
+ * @property {number} attemptNo
+ * @property {boolean} delivered
+ * @property {number | null} responseCode
+ * @property {string | null} error
+ * @property {number} durationMs
+ * @property {Delivery['state']} state
+ * @property {string | null} nextAttemptAt
+ */
+
+/** @typedef {{ tid: string, status: PaymentStatus, approvalNo: string | null, failReason: string | null, finalizedNow: boolean, webhook: SentWebhook }} TriggerResult */
+/** @typedef {{ tid: string, status: PaymentStatus, webhook: SentWebhook }} ResendResult */
+
+/** @typedef {{ status?: string, from?: string, to?: string, orderId?: string, tid?: string, mid?: string }} Filters */
+
+export const STATUSES = /** @type {const} */ (['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED', 'CANCELLED']);
+
+/** A failed call: `message` is the problem's detail (or what went wrong on the way). */
+export class ApiError extends Error {
+  /**
+   * @param {string} message
+   * @param {number} status 0 when there was no answer
+   * @param {string | null} code
+   */
+  constructor(message, status, code) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * @param {string} path
+ * @param {RequestInit} [init]
+ * @returns {Promise<unknown>}
+ */
+async function call(path, init) {
+  /** @type {Response} */
+  let res;
+  try {
+    res = await fetch(path, { headers: { accept: 'application/json' }, ...init });
+  } catch {
+    throw new ApiError('The service does not answer (is it running?)', 0, null);
+  }
+  const text = await res.text();
+  /** @type {unknown} */
+  let body = null;
+  try {
+    body = text === '' ? null : JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const problem = /** @type {{ detail?: unknown, title?: unknown, code?: unknown } | null} */ (body);
+    const detail = typeof problem?.detail === 'string' ? problem.detail : typeof problem?.title === 'string' ? problem.title : `HTTP ${res.status}`;
+    throw new ApiError(detail, res.status, typeof problem?.code === 'string' ? problem.code : null);
+  }
+  return body;
+}
+
+/** @param {string} tid */
+const tidPath = (tid) => encodeURIComponent(tid);
+
+/**
+ * @param {Filters} filters
+ * @param {{ before?: number | null, limit?: number }} [paging]
+ * @returns {Promise<PaymentPage>}
+ */
+export async function listPayments(filters, paging = {}) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
+  query.set('limit', String(paging.limit ?? 50));
+  if (paging.before) query.set('before', String(paging.before));
+  return /** @type {PaymentPage} */ (await call(`/api/payments?${query}`));
+}
+
+/** @returns {Promise<Stats>} */
+export async function getStats() {
+  return /** @type {Stats} */ (await call('/api/stats'));
+}
+
+/**
+ * @param {string} tid
+ * @returns {Promise<TransactionView>}
+ */
+export async function getTransaction(tid) {
+  return /** @type {TransactionView} */ (await call(`/api/payment/transaction/${tidPath(tid)}`));
+}
+
+/**
+ * @param {string} tid
+ * @returns {Promise<WebhookLog>}
+ */
+export async function getWebhooks(tid) {
+  return /** @type {WebhookLog} */ (await call(`/api/payment/transaction/${tidPath(tid)}/webhooks`));
+}
+
+/**
+ * Finalizes the payment now (or sends its webhook again when it already has that status).
+ * @param {string} tid
+ * @param {'SUCCESS' | 'FAILED'} status
+ * @returns {Promise<TriggerResult>}
+ */
+export async function trigger(tid, status) {
+  return /** @type {TriggerResult} */ (await call(`/api/payment/webhook/trigger/${tidPath(tid)}?status=${status}`, { method: 'POST' }));
+}
+
+/**
+ * @param {string} tid
+ * @returns {Promise<ResendResult>}
+ */
+export async function resend(tid) {
+  return /** @type {ResendResult} */ (await call(`/api/payment/${tidPath(tid)}/webhook/resend`, { method: 'POST' }));
+}
+
+/**
+ * @param {string} tid
+ * @returns {Promise<TransactionView>}
+ */
+export async function cancel(tid) {
+  return /** @type {TransactionView} */ (await call(`/api/payment/${tidPath(tid)}/cancel`, { method: 'POST' }));
+}

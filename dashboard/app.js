@@ -1,0 +1,72 @@
+// The dashboard: hash routes (#/?filters for the list, #/tx/<tid> for one
+// transaction), the live connection, and the header.
+
+import { byId, h } from './dom.js';
+import { createList, stateFromParams } from './list.js';
+import { connectLive } from './live.js';
+import { createOverview } from './overview.js';
+import { createTransactionView } from './transaction.js';
+
+const main = byId('main', HTMLElement);
+connectLive(byId('live', HTMLElement), byId('live-text', HTMLElement));
+
+const overview = createOverview();
+const list = createList();
+const tx = createTransactionView({ backHash: () => list.hash });
+const home = h('div', { class: 'home' }, h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Payments dashboard'), overview.element, list.element);
+const homeHeading = /** @type {HTMLElement} */ (home.firstElementChild);
+
+/** @type {'list' | 'tx' | null} */
+let view = null;
+/** Where the list was scrolled to, restored when coming back to it. */
+let listScroll = 0;
+
+function route() {
+  const hash = location.hash;
+  const txMatch = /^#\/tx\/(.+)$/.exec(hash);
+  const previous = view;
+  if (txMatch?.[1]) {
+    if (view === 'list') {
+      listScroll = window.scrollY;
+      overview.stop();
+      list.hide();
+    }
+    view = 'tx';
+    if (main.firstElementChild !== tx.element) main.replaceChildren(tx.element);
+    tx.show(safeDecode(txMatch[1]));
+    window.scrollTo(0, 0);
+    if (previous !== null) tx.heading.focus({ preventScroll: true });
+  } else {
+    if (view === 'tx') tx.hide();
+    view = 'list';
+    const query = hash.startsWith('#/?') ? hash.slice(3) : '';
+    document.title = 'hamster-pg dashboard';
+    if (main.firstElementChild !== home) {
+      main.replaceChildren(home);
+      overview.start();
+    }
+    list.show(stateFromParams(new URLSearchParams(query)));
+    if (previous === 'tx') {
+      window.scrollTo(0, listScroll);
+      homeHeading.focus({ preventScroll: true });
+    }
+  }
+}
+
+/** @param {string} text */
+function safeDecode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+// The skip link moves focus without changing the route.
+document.querySelector('.skip-link')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
+
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,391 @@
+// One transaction: its fields, a timeline (requested → processing → final →
+// each webhook delivery and attempt), and the test actions (trigger, re-send,
+// cancel). It reloads itself on live events for its tid.
+
+import { ApiError, cancel, getTransaction, getWebhooks, resend, trigger } from './api.js';
+import { badge, debounce, formatAmount, formatTime, h, orDash, timeEl } from './dom.js';
+import { onLive } from './live.js';
+
+/** @typedef {import('./api.js').TransactionView} TransactionView */
+/** @typedef {import('./api.js').WebhookLog} WebhookLog */
+/** @typedef {import('./api.js').Delivery} Delivery */
+/** @typedef {import('./api.js').Attempt} Attempt */
+/** @typedef {import('./api.js').SentWebhook} SentWebhook */
+
+const FINAL = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
+const EXCERPT = 1000;
+
+/**
+ * @typedef {object} Action
+ * @property {string} label
+ * @property {(p: TransactionView) => boolean} applies
+ * @property {(tid: string) => Promise<string>} run the message to show when it worked
+ */
+
+/** @type {Action[]} */
+const ACTIONS = [
+  {
+    label: 'Trigger SUCCESS',
+    applies: (p) => ['PENDING', 'PROCESSING', 'SUCCESS'].includes(p.status),
+    run: async (tid) => {
+      const r = await trigger(tid, 'SUCCESS');
+      return `${r.finalizedNow ? 'Finalized as SUCCESS' : 'Already SUCCESS: webhook sent again'}. ${sent(r.webhook)}`;
+    },
+  },
+  {
+    label: 'Trigger FAILED',
+    applies: (p) => ['PENDING', 'PROCESSING', 'FAILED'].includes(p.status),
+    run: async (tid) => {
+      const r = await trigger(tid, 'FAILED');
+      return `${r.finalizedNow ? `Finalized as FAILED (${r.failReason ?? 'no reason'})` : 'Already FAILED: webhook sent again'}. ${sent(r.webhook)}`;
+    },
+  },
+  {
+    label: 'Resend webhook',
+    applies: (p) => FINAL.has(p.status),
+    run: async (tid) => `Webhook re-sent. ${sent((await resend(tid)).webhook)}`,
+  },
+  {
+    label: 'Cancel',
+    applies: (p) => p.status === 'SUCCESS',
+    run: async (tid) => {
+      await cancel(tid);
+      return 'Cancelled: the payment is CANCELLED and its CANCELLED webhook is on its way.';
+    },
+  },
+];
+
+/**
+ * What an attempt made by an action did, in words.
+ * @param {SentWebhook} w
+ */
+function sent(w) {
+  const outcome = w.delivered
+    ? `answered HTTP ${w.responseCode}, delivered`
+    : w.responseCode !== null
+      ? `answered HTTP ${w.responseCode}`
+      : `failed: ${w.error ?? 'no answer'}`;
+  const next = w.nextAttemptAt ? `; next attempt at ${formatTime(w.nextAttemptAt)}` : '';
+  return `Delivery ${w.deliveryId}, attempt ${w.attemptNo} ${outcome} in ${w.durationMs} ms (${w.state}${next}).`;
+}
+
+/**
+ * @param {{ backHash: () => string }} options
+ */
+export function createTransactionView(options) {
+  const heading = h('h1', { tabindex: '-1' });
+  const back = h('a', { href: '#/', class: 'back' }, '← All payments');
+  const message = h('p', { class: 'msg', role: 'status', 'aria-live': 'polite' });
+  const buttons = ACTIONS.map((action) => {
+    const button = h('button', { type: 'button', class: 'button', disabled: true }, action.label);
+    button.addEventListener('click', () => void act(action));
+    return button;
+  });
+  const actions = h(
+    'section',
+    { class: 'card actions', 'aria-labelledby': 'actions-heading' },
+    h('h2', { id: 'actions-heading' }, 'Actions'),
+    h('div', { class: 'button-row' }, buttons),
+    h(
+      'p',
+      { class: 'hint' },
+      'Trigger finalizes a PENDING payment now (or sends its webhook again); Resend sends a final payment’s webhook again; Cancel turns a SUCCESS into CANCELLED.',
+    ),
+    message,
+  );
+  const details = h('dl', { class: 'fields' });
+  const timeline = h('ol', { class: 'timeline' });
+  const problem = h('p', { class: 'msg msg-error', role: 'alert', hidden: true });
+  const body = h(
+    'div',
+    { class: 'tx-grid' },
+    h('section', { class: 'card', 'aria-labelledby': 'details-heading' }, h('h2', { id: 'details-heading' }, 'Details'), details),
+    h('section', { class: 'card', 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, 'Timeline'), timeline),
+  );
+  const element = h('div', { class: 'tx' }, h('p', { class: 'crumbs' }, back), heading, problem, actions, body);
+
+  let tid = '';
+  let seq = 0;
+  let busy = false;
+  /** @type {TransactionView | null} */
+  let current = null;
+  /** `<details>` the user opened, kept open across reloads. */
+  /** @type {Set<string>} */
+  const opened = new Set();
+  /** @type {(() => void) | null} */
+  let stopListening = null;
+
+  const load = async () => {
+    const mine = ++seq;
+    element.setAttribute('aria-busy', 'true');
+    try {
+      const [payment, log] = await Promise.all([getTransaction(tid), getWebhooks(tid)]);
+      if (mine !== seq) return;
+      current = payment;
+      problem.hidden = true;
+      actions.hidden = false;
+      body.hidden = false;
+      render(payment, log);
+    } catch (e) {
+      if (mine !== seq) return;
+      problem.textContent = e instanceof ApiError && e.status === 404 ? `There is no transaction ${tid}.` : `Could not load ${tid}: ${errorText(e)}`;
+      problem.hidden = false;
+      if (e instanceof ApiError && e.status === 404) {
+        current = null;
+        actions.hidden = true;
+        body.hidden = true;
+      }
+    } finally {
+      if (mine === seq) element.removeAttribute('aria-busy');
+    }
+  };
+  const reloadSoon = debounce(() => void load(), 150, 600);
+
+  /**
+   * @param {TransactionView} p
+   * @param {WebhookLog} log
+   */
+  const render = (p, log) => {
+    heading.replaceChildren('Transaction ', h('span', { class: 'mono' }, p.tid), ' ', badge(p.status));
+    document.title = `${p.tid} · hamster-pg`;
+    details.replaceChildren(...fields(p));
+    // Keep the focus on a response's <summary> across the redraw.
+    const focusedKey = document.activeElement instanceof HTMLElement ? document.activeElement.closest('details')?.dataset.key : undefined;
+    timeline.replaceChildren(...timelineItems(p, log, opened));
+    if (focusedKey) /** @type {HTMLElement | null} */ (timeline.querySelector(`details[data-key="${CSS.escape(focusedKey)}"] > summary`))?.focus();
+    updateButtons();
+  };
+
+  const updateButtons = () => {
+    const focused = buttons.find((b) => b === document.activeElement);
+    ACTIONS.forEach((action, i) => {
+      const button = buttons[i];
+      if (!button) return;
+      button.disabled = current === null || !action.applies(current);
+      button.setAttribute('aria-disabled', String(busy || button.disabled));
+    });
+    // A button that no longer applies lost focus: keep it in the actions.
+    if (focused?.disabled) (buttons.find((b) => !b.disabled) ?? heading).focus();
+  };
+
+  /** @param {Action} action */
+  const act = async (action) => {
+    if (busy || current === null) return;
+    busy = true;
+    updateButtons();
+    message.className = 'msg';
+    message.textContent = `${action.label}…`;
+    try {
+      const text = await action.run(tid);
+      message.className = 'msg msg-ok';
+      message.textContent = text;
+    } catch (e) {
+      message.className = 'msg msg-error';
+      message.textContent = `${action.label} failed: ${errorText(e)}`;
+    } finally {
+      busy = false;
+      await load();
+      updateButtons();
+    }
+  };
+
+  /** @param {import('./live.js').LiveEvent} event */
+  const onEvent = (event) => {
+    if (event.type === 'resync' || (event.type === 'payment' ? event.payment.tid : event.tid) === tid) reloadSoon();
+  };
+
+  timeline.addEventListener(
+    'toggle',
+    (e) => {
+      const target = e.target;
+      if (!(target instanceof HTMLDetailsElement) || !target.dataset.key) return;
+      if (target.open) opened.add(target.dataset.key);
+      else opened.delete(target.dataset.key);
+    },
+    true,
+  );
+
+  return {
+    element,
+    heading,
+    /** @param {string} next */
+    show(next) {
+      if (next !== tid) {
+        tid = next;
+        current = null;
+        opened.clear();
+        heading.replaceChildren('Transaction ', h('span', { class: 'mono' }, tid));
+        details.replaceChildren();
+        timeline.replaceChildren();
+        message.textContent = '';
+        message.className = 'msg';
+        updateButtons();
+      }
+      back.href = options.backHash();
+      document.title = `${tid} · hamster-pg`;
+      stopListening ??= onLive(onEvent);
+      void load();
+    },
+    hide() {
+      seq++;
+      reloadSoon.cancel();
+      stopListening?.();
+      stopListening = null;
+    },
+  };
+}
+
+/** @param {unknown} e */
+function errorText(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The transaction's fields, as <dt>/<dd> pairs.
+ * @param {TransactionView} p
+ * @returns {HTMLElement[]}
+ */
+function fields(p) {
+  /** @type {[string, Node | string][]} */
+  const rows = [
+    ['TID', h('span', { class: 'mono' }, p.tid)],
+    ['Order ID', p.orderId],
+    ['Amount', formatAmount(p.amount)],
+    ['Status', badge(p.status)],
+    ['Approval no.', orDash(p.approvalNo)],
+    ['Fail reason', orDash(p.failReason)],
+    ['Requested at', timeEl(p.requestedAt)],
+    ['Processing started', timeEl(p.processingStartedAt)],
+    ['Processed at', timeEl(p.processedAt)],
+    ['Cancelled at', timeEl(p.cancelledAt)],
+    ['Webhook sent at', timeEl(p.webhookSentAt)],
+    ['Webhook response', p.webhookResponseCode === null ? '—' : `HTTP ${p.webhookResponseCode}`],
+    ['MID', orDash(p.mid)],
+    ['Scenario', orDash(p.scenario)],
+    ['Public ID', h('span', { class: 'mono' }, p.publicId)],
+    ['User public ID', orDash(p.userPublicId)],
+    ['Echo', p.echo === null ? '—' : h('pre', { class: 'code' }, JSON.stringify(p.echo, null, 2))],
+  ];
+  return rows.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]);
+}
+
+/**
+ * The timeline: the payment's steps and its webhook deliveries, in time order.
+ * @param {TransactionView} p
+ * @param {WebhookLog} log
+ * @param {Set<string>} opened
+ * @returns {HTMLLIElement[]}
+ */
+function timelineItems(p, log, opened) {
+  /** @type {{ at: string, rank: number, item: HTMLLIElement }[]} */
+  const items = [];
+  /**
+   * @param {string} at
+   * @param {number} rank orders steps of the same second
+   * @param {string} kind
+   * @param {string} title
+   * @param {...(Node | string | null)} more
+   */
+  const step = (at, rank, kind, title, ...more) => {
+    items.push({ at, rank, item: h('li', { class: `tl tl-${kind}` }, h('p', { class: 'tl-head' }, h('strong', {}, title), ' ', timeEl(at)), more) });
+  };
+
+  step(p.requestedAt, 0, 'start', 'Requested', h('p', {}, `Order ${p.orderId}, amount ${formatAmount(p.amount)}${p.scenario ? `, scenario ${p.scenario}` : ''}`));
+  if (p.processingStartedAt) step(p.processingStartedAt, 1, 'info', 'Processing started');
+  if (p.processedAt) {
+    const failed = p.failReason !== null || (p.status === 'FAILED');
+    step(
+      p.processedAt,
+      2,
+      failed ? 'bad' : 'good',
+      failed ? 'Failed' : 'Succeeded',
+      h('p', {}, failed ? `Reason: ${orDash(p.failReason)}` : `Approval no. ${orDash(p.approvalNo)}`),
+    );
+  }
+  if (p.cancelledAt) step(p.cancelledAt, 4, 'muted', 'Cancelled');
+  if (!FINAL.has(p.status)) {
+    items.push({ at: '9999', rank: 9, item: h('li', { class: 'tl tl-wait' }, h('p', { class: 'tl-head' }, h('strong', {}, `${p.status}: waiting for the result…`))) });
+  }
+
+  for (const d of log.deliveries) {
+    const attempts = log.attempts.filter((a) => a.deliveryId === d.deliveryId).sort((a, b) => a.attemptNo - b.attemptNo);
+    items.push({ at: d.createdAt, rank: d.eventStatus === 'CANCELLED' ? 5 : 3, item: deliveryItem(d, attempts, opened) });
+  }
+  items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.rank - b.rank));
+  return items.map((i) => i.item);
+}
+
+const STATE_HELP = {
+  PENDING: 'waiting for its next attempt',
+  HELD: 'held back by a scenario until re-sent or triggered',
+  SENDING: 'being sent',
+  DELIVERED: 'a 2xx answer was received',
+  DEAD: 'no attempt left',
+};
+
+/**
+ * One webhook delivery and its attempts.
+ * @param {Delivery} d
+ * @param {Attempt[]} attempts
+ * @param {Set<string>} opened
+ */
+function deliveryItem(d, attempts, opened) {
+  const kind = d.state === 'DELIVERED' ? 'good' : d.state === 'DEAD' ? 'bad' : 'info';
+  return h(
+    'li',
+    { class: `tl tl-${kind} tl-delivery`, 'data-delivery': d.deliveryId },
+    h('h3', { class: 'tl-head' }, `Webhook ${d.eventStatus} · delivery ${d.deliveryId} `, h('span', { class: `badge badge-state-${d.state.toLowerCase()}` }, d.state)),
+    h(
+      'dl',
+      { class: 'meta' },
+      h('div', {}, h('dt', {}, 'Webhook ID'), h('dd', { class: 'mono' }, d.webhookId)),
+      d.state === 'DELIVERED' ? null : h('div', {}, h('dt', {}, 'State'), h('dd', {}, `${d.state}, ${STATE_HELP[d.state]}`)),
+      h('div', {}, h('dt', {}, 'Origin'), h('dd', {}, d.origin)),
+      h('div', {}, h('dt', {}, 'Created'), h('dd', {}, timeEl(d.createdAt))),
+      d.deliveredAt ? h('div', {}, h('dt', {}, 'Delivered'), h('dd', {}, timeEl(d.deliveredAt))) : null,
+      d.nextAttemptAt ? h('div', {}, h('dt', {}, 'Next attempt'), h('dd', {}, timeEl(d.nextAttemptAt))) : null,
+    ),
+    attempts.length === 0
+      ? h('p', { class: 'hint' }, 'No attempt yet.')
+      : h(
+          'ol',
+          { class: 'attempts', 'aria-label': `Attempts of delivery ${d.deliveryId}` },
+          attempts.map((a) => attemptItem(a, opened)),
+        ),
+  );
+}
+
+/**
+ * @param {Attempt} a
+ * @param {Set<string>} opened
+ */
+function attemptItem(a, opened) {
+  const result = a.delivered ? 'delivered' : a.responseCode !== null ? 'refused' : 'no answer';
+  const key = `${a.deliveryId}:${a.attemptNo}`;
+  const bodyText = a.responseBody ?? '';
+  return h(
+    'li',
+    { class: `attempt attempt-${a.delivered ? 'ok' : 'fail'}`, 'data-attempt': key },
+    h(
+      'p',
+      { class: 'attempt-head' },
+      h('strong', {}, `Attempt ${a.attemptNo}`),
+      ' ',
+      timeEl(a.attemptedAt),
+      ' · ',
+      h('span', { class: 'code-chip' }, a.responseCode === null ? 'no HTTP status' : `HTTP ${a.responseCode}`),
+      ` · ${a.durationMs} ms · ${a.delivered ? '✓' : '✗'} ${result}`,
+    ),
+    a.error ? h('p', { class: 'attempt-error' }, `Error: ${a.error}`) : null,
+    h('p', { class: 'attempt-url' }, 'To ', h('span', { class: 'mono' }, a.url)),
+    a.signature ? h('p', { class: 'attempt-sig' }, 'webhook-signature: ', h('span', { class: 'mono' }, a.signature)) : null,
+    bodyText
+      ? h(
+          'details',
+          { 'data-key': key, open: opened.has(key) },
+          h('summary', {}, `Response body (${bodyText.length} characters)`),
+          h('pre', { class: 'code' }, bodyText.length > EXCERPT ? `${bodyText.slice(0, EXCERPT)}…` : bodyText),
+        )
+      : h('p', { class: 'hint' }, 'Empty response body.'),
+  );
+}

@@ -1,0 +1,113 @@
+/** `hamster-pg serve`: starts the service; stops it gracefully on SIGINT/SIGTERM. */
+import { parseArgs } from 'node:util';
+import { App } from '../app.js';
+import { CONFIG_KEYS, KEYS, envName, type ConfigKey } from '../config.keys.js';
+import { loadConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
+
+/** Short flags for the settings people change most. */
+const ALIASES: Record<string, ConfigKey> = {
+  port: 'server.port',
+  address: 'server.address',
+  db: 'database.url',
+  'webhook-url': 'payment.webhook.url',
+  seed: 'payment.process.random-seed',
+};
+
+export function serveHelp(): string {
+  const width = Math.max(...CONFIG_KEYS.map((k) => k.length)) + 2;
+  const rows = CONFIG_KEYS.map((key) => {
+    const spec = KEYS[key];
+    const def =
+      spec.default === null || (Array.isArray(spec.default) && spec.default.length === 0) ? '(unset)' : String(spec.default);
+    return `  --${key.padEnd(width)}${spec.help}\n  ${''.padEnd(width + 2)}env ${envName(key)}, default ${def}`;
+  });
+  return `Usage: hamster-pg serve [options]
+
+Starts the payment gateway. Settings come from, highest first: these flags,
+the environment, application.yml (working directory, or --config FILE), and
+the seed's defaults.
+
+Options:
+  --config FILE       read settings from FILE instead of ./application.yml
+  --port N            = --server.port
+  --address HOST      = --server.address
+  --db PATH           = --database.url
+  --webhook-url URL   = --payment.webhook.url
+  --seed VALUE        = --payment.process.random-seed
+  -h, --help          this help
+
+Every setting:
+${rows.join('\n')}
+
+Examples:
+  hamster-pg serve
+  hamster-pg serve --port 9083 --db ./tmp/pg.db
+  hamster-pg serve --payment.process.polling.fixed-delay 200ms --seed 42
+  PAYMENT_PROCESS_SUCCESS_RATE=100 hamster-pg serve
+`;
+}
+
+export async function serve(args: string[]): Promise<void> {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    config: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const key of CONFIG_KEYS) options[key] = { type: 'string' };
+  for (const alias of Object.keys(ALIASES)) options[alias] = { type: 'string' };
+  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  if (values.help) {
+    process.stdout.write(serveHelp());
+    return;
+  }
+  const flags: Partial<Record<ConfigKey, string>> = {};
+  for (const [alias, key] of Object.entries(ALIASES)) {
+    if (typeof values[alias] === 'string') flags[key] = values[alias];
+  }
+  for (const key of CONFIG_KEYS) {
+    if (typeof values[key] === 'string') flags[key] = values[key];
+  }
+  const { config, warnings, file } = loadConfig({
+    flags,
+    configFile: typeof values.config === 'string' ? values.config : null,
+  });
+  const app = await App.create(config);
+  if (file) app.log.info({ file }, 'configuration file read');
+  for (const warning of warnings) app.log.warn(warning);
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) {
+      app.log.warn(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    app.log.info(`${signal}: finishing requests and webhooks under way, then exiting (again to exit at once)`);
+    setTimeout(() => {
+      app.log.error('shutdown took over 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    await app.start();
+  } catch (error) {
+    await app.stop().catch(() => undefined);
+    const e = error as { code?: string };
+    if (e.code === 'EADDRINUSE') {
+      throw new ConfigError(
+        `Port ${config.server.port} on ${config.server.address} is already in use — stop what uses it, or set server.port (e.g. --port 9083)`,
+      );
+    }
+    throw error;
+  }
+}
+

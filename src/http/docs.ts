@@ -1,0 +1,40 @@
+/**
+ * The API described: OpenAPI 3.1 generated from the routes' TypeBox schemas,
+ * at /openapi.json, and an interactive reference at /docs (Swagger UI, served
+ * from its npm package — no CDN).
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { HttpServer } from './server.js';
+
+export async function registerDocs(app: HttpServer, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'hamster-pg',
+        version,
+        description:
+          'A sandbox asynchronous payment gateway: `POST /api/payment` answers 202 at once; the result follows as a webhook to the merchant. Errors are RFC 9457 problem documents.',
+      },
+      tags: [
+        { name: 'payments', description: 'The payment API a Cash Gateway calls' },
+        { name: 'dashboard', description: 'What the dashboard reads' },
+        { name: 'admin', description: 'Test control: scenarios, merchants, processing on demand' },
+        { name: 'operations', description: 'Health and metrics' },
+      ],
+    },
+    // TypeBox marks refinements with keys like `~refine` that JSON Schema does not know.
+    transform: ({ schema, url }) => ({ schema: stripInternal(schema) as typeof schema, url }),
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+function stripInternal(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripInternal);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!k.startsWith('~')) out[k] = stripInternal(v);
+  return out;
+}

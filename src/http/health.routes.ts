@@ -1,0 +1,37 @@
+/** Liveness and readiness, for orchestrators and load balancers. */
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { Database } from '../db/database.js';
+import { isSchemaCurrent } from '../db/migrate.js';
+import type { HttpServer } from './server.js';
+
+const Health = Type.Object({ status: Type.String(), instanceId: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) });
+
+export function registerHealthRoutes(app: HttpServer, deps: { database: Database; instanceId: string; stopping: () => boolean }): void {
+  app.get(
+    '/health',
+    { schema: { summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Health } } },
+    async () => ({ status: 'ok', instanceId: deps.instanceId }),
+  );
+
+  app.get(
+    '/ready',
+    {
+      schema: {
+        summary: 'Readiness: the database answers and its schema is current',
+        tags: ['operations'],
+        response: { 200: Health, 503: Health },
+      },
+    },
+    async (_request, reply) => {
+      if (deps.stopping()) return reply.code(503).send({ status: 'stopping' });
+      try {
+        await sql`select 1`.execute(deps.database.db);
+        if (!(await isSchemaCurrent(deps.database))) return reply.code(503).send({ status: 'not ready', detail: 'schema not current' });
+        return { status: 'ready', instanceId: deps.instanceId };
+      } catch (error) {
+        return reply.code(503).send({ status: 'not ready', detail: `database: ${(error as Error).message}` });
+      }
+    },
+  );
+}

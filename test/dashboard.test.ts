@@ -1,0 +1,183 @@
+/**
+ * The dashboard in a real browser (Chromium through playwright-core) against
+ * a real service: payments appear and change live, filters work, a
+ * transaction's actions show their outcome, and the page fits a phone.
+ * The scheduler's loop is off: processNow() finalizes when the test says so.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './setup/app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WAIT = { timeout: 10_000 };
+/** The form controls with no accessible label (outerHTML), evaluated in the page. */
+const UNLABELLED_CONTROLS = `[...document.querySelectorAll('input, select, textarea')]
+  .filter((el) => el.type !== 'hidden')
+  .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map((el) => el.outerHTML)`;
+
+describe('dashboard', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  /** tids by name */
+  const tid: Record<string, string> = {};
+
+  const pay = async (name: string, orderId: string) => {
+    const res = await t.postPayment({ orderId, amount: 10_000, echo: { mid: 'hamster_dummy_mid_001' } });
+    expect(res.status).toBe(202);
+    tid[name] = res.json.transactionId as string;
+    return tid[name];
+  };
+  const row = (name: string) => page.locator(`tr[data-tid="${tid[name]}"]`);
+  const badge = (name: string, status: string) => page.locator(`tr[data-tid="${tid[name]}"] .badge`, { hasText: status });
+  const shownStatuses = () => page.locator('tbody .badge').allTextContents();
+  const shownOrderIds = () => page.locator('tbody td.order').allTextContents();
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`The dashboard test needs Chromium at ${CHROMIUM}, which is missing (install it, e.g. apt-get install chromium)`);
+    }
+    t = await startTestApp({
+      'payment.process.success-rate': 100,
+      scenarios: [{ name: 'declined', match: { orderId: 'DECL_*' }, effect: { outcome: 'FAILED', reason: 'LIMIT_EXCEEDED' } }],
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows new payments and their status changes live, without a reload', async () => {
+    await page.goto(`${t.url}/`);
+    await page.locator('#live[data-state="open"]').waitFor(WAIT);
+    await page.locator('.empty', { hasText: 'No payments yet.' }).waitFor(WAIT);
+    await page.evaluate('window.notReloaded = true');
+
+    await pay('ok', 'ORD_LIVE_1');
+    await pay('declined', 'DECL_1');
+    await badge('ok', 'PENDING').waitFor(WAIT);
+    await badge('declined', 'PENDING').waitFor(WAIT);
+    // Newest first.
+    expect(await page.locator('tbody tr').first().getAttribute('data-tid')).toBe(tid.declined);
+
+    await t.app.processNow();
+    await badge('ok', 'SUCCESS').waitFor(WAIT);
+    await badge('declined', 'FAILED').waitFor(WAIT);
+    await expect.poll(() => row('declined').textContent(), WAIT).toContain('LIMIT_EXCEEDED');
+    // The overview follows too.
+    await expect.poll(() => page.locator('[data-stat="SUCCESS"]').textContent(), WAIT).toBe('1');
+    await expect.poll(() => page.locator('[data-stat="FAILED"]').textContent(), WAIT).toBe('1');
+    await page.locator('.chart svg[role="img"] title').first().waitFor({ state: 'attached', ...WAIT });
+
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
+  });
+
+  it('filters by status (live, too) and by order id prefix', async () => {
+    await page.getByLabel('Status').selectOption('FAILED');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await row('ok').waitFor({ state: 'detached', ...WAIT });
+    await row('declined').waitFor(WAIT);
+    expect(page.url()).toContain('status=FAILED');
+    expect(await shownStatuses()).toEqual(['FAILED']);
+
+    // A payment that comes to match the filter appears; one that does not, does not.
+    await pay('ok2', 'ORD_LIVE_2');
+    await pay('declined2', 'DECL_2');
+    await t.app.processNow();
+    await badge('declined2', 'FAILED').waitFor(WAIT);
+    expect(await shownStatuses()).toEqual(['FAILED', 'FAILED']);
+
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await row('ok2').waitFor(WAIT);
+    expect(await page.getByLabel('Status').inputValue()).toBe('');
+
+    await page.getByLabel('Order ID starts with').fill('ORD_LIVE');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await row('declined').waitFor({ state: 'detached', ...WAIT });
+    await row('ok').waitFor(WAIT);
+    await row('ok2').waitFor(WAIT);
+    expect((await shownOrderIds()).sort()).toEqual(['ORD_LIVE_1', 'ORD_LIVE_2']);
+  });
+
+  it('opens a transaction, re-sends its webhook and cancels it', async () => {
+    await row('ok').getByRole('link', { name: tid.ok }).click();
+    await page.locator('h1', { hasText: tid.ok! }).waitFor(WAIT);
+    expect(page.url()).toContain(`#/tx/${tid.ok}`);
+    await page.locator('.attempt').first().waitFor(WAIT);
+    expect(await page.locator('.attempt').count()).toBe(1);
+    await page.locator('.tl', { hasText: 'Succeeded' }).waitFor(WAIT);
+
+    const requests = t.receiver.requests.length;
+    await page.getByRole('button', { name: 'Resend webhook' }).click();
+    await page.locator('.msg-ok', { hasText: 'Webhook re-sent' }).waitFor(WAIT);
+    await expect.poll(() => page.locator('.attempt').count(), WAIT).toBe(2);
+    expect(await page.locator('.attempt').nth(1).textContent()).toContain('HTTP 200');
+    expect(t.receiver.requests.length).toBe(requests + 1);
+
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    expect(await cancel.isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Trigger FAILED' }).isDisabled()).toBe(true);
+    await cancel.click();
+    await page.locator('h1 .badge', { hasText: 'CANCELLED' }).waitFor(WAIT);
+    await page.locator('.msg-ok', { hasText: 'Cancelled' }).waitFor(WAIT);
+    await page.locator('.tl', { hasText: 'Cancelled' }).first().waitFor(WAIT);
+    await expect.poll(() => cancel.isDisabled(), WAIT).toBe(true);
+
+    // Back to the list, with its filter.
+    await page.goBack();
+    await row('ok').waitFor(WAIT);
+    expect(await page.getByLabel('Order ID starts with').inputValue()).toBe('ORD_LIVE');
+    await badge('ok', 'CANCELLED').waitFor(WAIT);
+  });
+
+  it('fits a 375 px wide screen and labels every form control', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    // (Expressions evaluated in the page, as text: this project's TypeScript has no DOM types.)
+    const fits = async () => Number(await page.evaluate('document.documentElement.scrollWidth'));
+    const unlabelled = () => page.evaluate(UNLABELLED_CONTROLS);
+
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await row('declined2').waitFor(WAIT);
+    expect(await fits()).toBeLessThanOrEqual(376);
+    expect(await page.locator('input, select').count()).toBeGreaterThanOrEqual(6);
+    expect(await unlabelled()).toEqual([]);
+
+    await row('declined').getByRole('link').click();
+    await page.locator('.attempt').first().waitFor(WAIT);
+    expect(await fits()).toBeLessThanOrEqual(376);
+    expect(await unlabelled()).toEqual([]);
+  });
+
+  it("shows a refused action's problem detail", async () => {
+    // The buttons only offer what applies, so the server's refusal is staged here.
+    await page.route('**/webhook/resend', (route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: '/problems/status-conflict', title: 'Payment status conflict', status: 409, detail: 'Staged refusal <b>not markup</b>', code: 'STATUS_CONFLICT' }),
+      }),
+    );
+    await page.getByRole('button', { name: 'Resend webhook' }).click();
+    const message = page.locator('.msg-error', { hasText: 'Staged refusal' });
+    await message.waitFor(WAIT);
+    expect(await message.textContent()).toBe('Resend webhook failed: Staged refusal <b>not markup</b>');
+    await page.unroute('**/webhook/resend');
+
+    // Nothing went wrong in the page, apart from the staged 409 the browser reports.
+    expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+  });
+});
