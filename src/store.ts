@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './db/database.js';
 import { StatusConflict, StoreUnavailable } from './errors.js';
+import { AcceptQueue } from './payments/accept-queue.js';
 import * as browse from './payments/browse.repository.js';
 import * as idempotency from './payments/idempotency.repository.js';
 import { makeTid, type ApprovalNumbers, type Snowflake, type TidSuffixSource } from './payments/ids.js';
-import { isFinal, type EventStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from './payments/payment.js';
+import { isFinal, type EventStatus, type FinalStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from './payments/payment.js';
 import { REORDER_MAX_HOLD_MS, type ScenarioEffect } from './scenarios/scenario.js';
 import * as payments from './payments/payment.repository.js';
 import * as workers from './payments/worker-id.repository.js';
@@ -74,7 +75,11 @@ const TID_TRIES = 20;
 const APPROVAL_TRIES = 5;
 
 export class Store {
-  constructor(private readonly o: StoreOptions) {}
+  private readonly accepts: AcceptQueue;
+
+  constructor(private readonly o: StoreOptions) {
+    this.accepts = new AcceptQueue({ database: o.database, snowflake: o.snowflake, tidSuffix: o.tidSuffix });
+  }
 
   get database(): Database {
     return this.o.database;
@@ -85,9 +90,10 @@ export class Store {
   }
 
   /**
-   * Inserts a PENDING payment; a tid collision is retried with a new tid,
-   * never surfaced. With `idempotency`, the response that replays this
-   * request is stored in the same transaction.
+   * Inserts a PENDING payment and resolves once it is committed; a tid
+   * collision is retried with a new tid, never surfaced. Plain payments are
+   * group-committed (see accept-queue.ts). With `idem`, the response that
+   * replays this request is stored in the same transaction.
    */
   async acceptPayment(
     input: NewPayment,
@@ -97,6 +103,23 @@ export class Store {
     const { db, caps } = this.o.database;
     const now = this.o.clock();
     const echo = input.echo === null ? null : JSON.stringify(input.echo);
+    const pickDelay = typeof plan.delayMs === 'function' ? plan.delayMs : null;
+    if (!idem && !pickDelay) {
+      // The common case: grouped with the other accepts of this moment into one commit.
+      return this.accepts.insert({
+        order_id: input.orderId,
+        user_public_id: input.userPublicId,
+        amount: input.amount,
+        status: 'PENDING',
+        echo,
+        webhook_url: plan.webhookUrl,
+        requested_at: now,
+        mid: plan.mid,
+        scenario: plan.scenario,
+        effect: plan.effect === null ? null : JSON.stringify(plan.effect),
+        process_after: typeof plan.delayMs === 'number' ? now + plan.delayMs : null,
+      }, input.echo);
+    }
     let publicId = this.o.snowflake.nextBase62();
     for (let i = 0; i < TID_TRIES; i++) {
       const values = {
@@ -114,9 +137,7 @@ export class Store {
         effect: plan.effect === null ? null : JSON.stringify(plan.effect),
         process_after: typeof plan.delayMs === 'number' ? now + plan.delayMs : null,
       };
-      const pickDelay = typeof plan.delayMs === 'function' ? plan.delayMs : null;
       try {
-        if (!idem && !pickDelay) return await payments.insertPaymentProcess(db, values);
         return await db.transaction().execute(async (trx) => {
           let payment = await payments.insertPaymentProcess(trx, values);
           if (pickDelay) {
@@ -243,7 +264,9 @@ export class Store {
       const now = this.o.clock();
       try {
         return await db.transaction().execute(async (trx) => {
-          const done: Finalized[] = [];
+          // Each payment's compare-and-set on its own; their final rows and
+          // webhooks in one statement each.
+          const finals: Array<{ payment: PaymentProcess; status: FinalStatus }> = [];
           for (const { payment, outcome } of decisions) {
             const approvalNo = outcome.status === 'SUCCESS' ? this.o.approvals.next(now) : null;
             const final = await payments.finalizePaymentProcess(trx, {
@@ -254,21 +277,22 @@ export class Store {
               approvalNo,
               now,
             });
-            if (final === null) continue;
-            await payments.insertFinalPayment(trx, final);
-            const made: deliveries.Delivery[] = [];
-            if (opts.claimDelivery) {
-              const claimedUntil = now + this.deliveryLeaseMs;
-              const base = this.deliveryFor(final, outcome.status, opts.origin);
-              made.push(await deliveries.createDelivery(trx, { ...base, now, claimedUntil, claimedBy: this.o.instanceId }));
-            } else {
-              for (const d of this.scriptedDeliveries(final, outcome.status, opts.origin, now)) {
-                made.push(await deliveries.createDelivery(trx, d));
-              }
-            }
-            done.push({ payment: final, delivery: made[0]!, deliveries: made });
+            if (final !== null) finals.push({ payment: final, status: outcome.status });
           }
-          return done;
+          await payments.insertFinalPayments(
+            trx,
+            finals.map((f) => f.payment),
+          );
+          const owed = finals.flatMap(({ payment, status }): deliveries.NewDeliveryArgs[] =>
+            opts.claimDelivery
+              ? [{ ...this.deliveryFor(payment, status, opts.origin), now, claimedUntil: now + this.deliveryLeaseMs, claimedBy: this.o.instanceId }]
+              : this.scriptedDeliveries(payment, status, opts.origin, now),
+          );
+          const made = await deliveries.createDeliveries(trx, owed);
+          return finals.map(({ payment }) => {
+            const own = made.filter((d) => d.paymentId === payment.id);
+            return { payment, delivery: own[0]!, deliveries: own };
+          });
         });
       } catch (error) {
         if (attempt >= APPROVAL_TRIES || !caps.isUniqueViolation(error, 'payment_processes', 'approval_no')) throw error;
@@ -313,7 +337,12 @@ export class Store {
   }
 
   /** The deliveries a final state owes, shaped by the payment's scenario (`effect.webhook`). */
-  private scriptedDeliveries(payment: PaymentProcess, status: EventStatus, origin: deliveries.DeliveryOrigin, now: number) {
+  private scriptedDeliveries(
+    payment: PaymentProcess,
+    status: EventStatus,
+    origin: deliveries.DeliveryOrigin,
+    now: number,
+  ): deliveries.NewDeliveryArgs[] {
     const base = { ...this.deliveryFor(payment, status, origin), now };
     const due = firstAttemptAt(now, this.o.retry);
     const behaviour = payment.effect?.webhook ?? { kind: 'normal' as const };
@@ -383,18 +412,26 @@ export class Store {
   }
 
   /** Logs an attempt, moves its delivery on and updates the payment's webhook fields — together. */
-  completeAttempt(
+  async completeAttempt(
     delivery: deliveries.Delivery,
     result: deliveries.AttemptResult,
     next: deliveries.NextState,
   ): Promise<boolean> {
+    const [held] = await this.completeAttempts([{ delivery, result, next }]);
+    return held!;
+  }
+
+  /** Many attempts in one transaction (the dispatcher group-commits what finished in the same moment). */
+  completeAttempts(items: ReadonlyArray<{ delivery: deliveries.Delivery; result: deliveries.AttemptResult; next: deliveries.NextState }>): Promise<boolean[]> {
     return this.o.database.db.transaction().execute(async (trx) => {
-      const held = await deliveries.completeAttempt(trx, { delivery, result, next });
-      await payments.recordWebhookResult(trx, {
-        paymentId: delivery.paymentId,
-        responseCode: result.responseCode,
-        deliveredAt: next.state === 'DELIVERED' ? next.at : null,
-      });
+      const held = await deliveries.completeAttempts(trx, items);
+      for (const { delivery, result, next } of items) {
+        await payments.recordWebhookResult(trx, {
+          paymentId: delivery.paymentId,
+          responseCode: result.responseCode,
+          deliveredAt: next.state === 'DELIVERED' ? next.at : null,
+        });
+      }
       return held;
     });
   }

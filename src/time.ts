@@ -21,10 +21,18 @@ export function toLocalDateTime(epochMs: number): string {
   );
 }
 
-/** `20260205` — the server-local date used inside a tid. */
+let stampFrom = 0;
+let stampUntil = -1;
+let stamp = '';
+
+/** `20260205` — the server-local date used inside a tid (one Date per local day, not per payment). */
 export function localDateStamp(epochMs: number): string {
+  if (epochMs >= stampFrom && epochMs < stampUntil) return stamp;
   const d = new Date(epochMs);
-  return `${d.getFullYear()}${pad2(d.getMonth() + 1)}${pad2(d.getDate())}`;
+  stamp = `${d.getFullYear()}${pad2(d.getMonth() + 1)}${pad2(d.getDate())}`;
+  stampFrom = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  stampUntil = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+  return stamp;
 }
 
 export function toLocalDateTimeOrNull(epochMs: number | null): string | null {

@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { POSTGRES, SQLITE, type Capabilities } from './capabilities.js';
 import type { DB } from './schema.js';
+import { startCheckpointer } from './checkpointer.js';
 import { HamsterSqliteDialect } from './sqlite.driver.js';
 
 export interface Database {
@@ -47,12 +48,20 @@ function openSqlite(url: string, cwd = process.cwd()): Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // A bigger page cache keeps the indexes' hot pages (the random tids) in memory.
+  sqlite.pragma('cache_size = -32768');
+  // Checkpoints run in a worker (see checkpointer.ts); this is only the safety net.
+  sqlite.pragma(`wal_autocheckpoint = ${memory ? 1000 : 20000}`);
+  const checkpointer = memory ? null : startCheckpointer(path);
   const db = new Kysely<DB>({ dialect: new HamsterSqliteDialect(sqlite) });
   return {
     db,
     caps: SQLITE,
     location: memory ? 'SQLite in memory' : `SQLite ${path}`,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 

@@ -3,9 +3,10 @@
  * change is a compare-and-set: an UPDATE whose WHERE names the status it
  * expects, so a change lost to another claimant changes nothing.
  */
-import type { Expression, ExpressionBuilder, Insertable, Kysely, Selectable, SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB, PaymentProcessesTable } from '../db/schema.js';
+import { lazyPrepared } from '../db/prepared.js';
 import type { ScenarioEffect } from '../scenarios/scenario.js';
 import type { FailReason, Outcome, PaymentProcess, PaymentStatus } from './payment.js';
 
@@ -46,6 +47,25 @@ export async function insertPaymentProcess(
   return toPaymentProcess(row);
 }
 
+/**
+ * Many new payments in one statement (and so one commit). A row whose tid or
+ * public id is taken is skipped, not an error: it is not among those
+ * returned, and the caller retries it with fresh identifiers.
+ */
+export async function insertPaymentProcesses(
+  db: Kysely<DB>,
+  rows: ReadonlyArray<Insertable<PaymentProcessesTable>>,
+): Promise<Array<{ id: number; publicId: string }>> {
+  // Only what the caller does not know already: the ids the database gave.
+  const inserted = await db
+    .insertInto('payment_processes')
+    .values(rows as Insertable<PaymentProcessesTable>[])
+    .onConflict((oc) => oc.doNothing())
+    .returning(['id', 'public_id'])
+    .execute();
+  return inserted.map((r) => ({ id: Number(r.id), publicId: r.public_id }));
+}
+
 export async function findPaymentByTid(db: Kysely<DB>, tid: string): Promise<PaymentProcess | null> {
   const row = await db.selectFrom('payment_processes').selectAll().where('tid', '=', tid).executeTakeFirst();
   return row ? toPaymentProcess(row) : null;
@@ -64,7 +84,7 @@ export function claimPendingPayments(
 ): Promise<PaymentProcess[]> {
   // A payment whose scripted delay has not passed yet waits as PENDING.
   return claim(db, caps, args, (eb) =>
-    eb.and([eb('status', '=', 'PENDING'), eb.or([eb('process_after', 'is', null), eb('process_after', '<=', args.now)])]),
+    eb.and([eb(sql.ref('status'), '=', PENDING), eb.or([eb('process_after', 'is', null), eb('process_after', '<=', args.now)])]),
   );
 }
 
@@ -78,10 +98,23 @@ export function reclaimExpiredPayments(
   caps: Capabilities,
   args: { limit: number; now: number; token: string; by: string; startedBefore: number },
 ): Promise<PaymentProcess[]> {
-  return claim(db, caps, args, (eb) =>
-    eb.and([eb('status', '=', 'PROCESSING'), eb('processing_started_at', '<', args.startedBefore)]),
+  // Oldest lease first: the order the partial index on PROCESSING rows keeps.
+  return claim(
+    db,
+    caps,
+    args,
+    (eb) => eb.and([eb(sql.ref('status'), '=', PROCESSING), eb('processing_started_at', '<', args.startedBefore)]),
+    'processing_started_at',
   );
 }
+
+/**
+ * Written into the SQL as literals, not bound as parameters: only then can
+ * the planner match them to the partial indexes on PENDING and PROCESSING
+ * rows (a parameter's value is unknown when a statement is planned).
+ */
+const PENDING = sql.lit('PENDING');
+const PROCESSING = sql.lit('PROCESSING');
 
 type Filter = (eb: ExpressionBuilder<DB, 'payment_processes'>) => Expression<SqlBool>;
 
@@ -90,8 +123,9 @@ async function claim(
   caps: Capabilities,
   { limit, now, token, by }: { limit: number; now: number; token: string; by: string },
   filter: Filter,
+  order: 'id' | 'processing_started_at' = 'id',
 ): Promise<PaymentProcess[]> {
-  const picking = db.selectFrom('payment_processes').select('id').where(filter).orderBy('id').limit(limit);
+  const picking = db.selectFrom('payment_processes').select('id').where(filter).orderBy(order).limit(limit);
   const pick = caps.skipLocked ? picking.forUpdate().skipLocked() : picking;
   const rows = await db
     .updateTable('payment_processes')
@@ -120,6 +154,19 @@ export async function finalizePaymentProcess(
   },
 ): Promise<PaymentProcess | null> {
   const { id, from, outcome, approvalNo, now, claimToken } = args;
+  if (claimToken !== undefined && from.length === 1 && from[0] === 'PROCESSING') {
+    // The scheduler's finalization, once per payment: a statement built once.
+    const result = await finalizeClaimed<Selectable<PaymentProcessesTable>>(db as Kysely<unknown>, {
+      id,
+      status: outcome.status,
+      approvalNo: outcome.status === 'SUCCESS' ? approvalNo : null,
+      failReason: outcome.status === 'FAILED' ? outcome.reason : null,
+      now,
+      claimToken,
+    });
+    const row = result.rows[0];
+    return row ? toPaymentProcess(row) : null;
+  }
   let update = db
     .updateTable('payment_processes')
     .set({
@@ -138,6 +185,23 @@ export async function finalizePaymentProcess(
   return row ? toPaymentProcess(row) : null;
 }
 
+const finalizeClaimed = lazyPrepared<{
+  id: number;
+  status: string;
+  approvalNo: string | null;
+  failReason: string | null;
+  now: number;
+  claimToken: string;
+}>((db, p) =>
+  (db as Kysely<DB>)
+    .updateTable('payment_processes')
+    .set({ status: p('status'), approval_no: p('approvalNo'), fail_reason: p('failReason'), processed_at: p('now') })
+    .where('id', '=', p('id'))
+    .where(sql.ref('status'), '=', PROCESSING)
+    .where('claim_token', '=', p('claimToken'))
+    .returningAll(),
+);
+
 /** Sets the delay a scenario gave a payment (known once its id is). */
 export async function setProcessAfter(db: Kysely<DB>, id: number, processAfter: number): Promise<void> {
   await db.updateTable('payment_processes').set({ process_after: processAfter }).where('id', '=', id).execute();
@@ -153,6 +217,27 @@ export async function cancelPaymentProcess(db: Kysely<DB>, args: { id: number; n
     .returningAll()
     .executeTakeFirst();
   return row ? toPaymentProcess(row) : null;
+}
+
+/** The final-result rows of many finalized processes, in one statement. */
+export async function insertFinalPayments(db: Kysely<DB>, list: readonly PaymentProcess[]): Promise<void> {
+  if (list.length === 0) return;
+  await db
+    .insertInto('payments')
+    .values(
+      list.map((p) => ({
+        payment_process_id: p.id,
+        tid: p.tid,
+        order_id: p.orderId,
+        user_public_id: p.userPublicId,
+        amount: p.amount,
+        status: p.status,
+        approval_no: p.approvalNo,
+        fail_reason: p.failReason,
+        processed_at: p.status === 'CANCELLED' ? p.cancelledAt! : p.processedAt!,
+      })),
+    )
+    .execute();
 }
 
 /**
@@ -178,19 +263,22 @@ export async function insertFinalPayment(db: Kysely<DB>, p: PaymentProcess): Pro
 
 /**
  * After a webhook attempt: the receiver's last HTTP code, and the time of the
- * first successful (2xx) delivery, which is never moved afterwards.
+ * first successful (2xx) delivery, which is never moved afterwards (a null
+ * `deliveredAt` leaves it as it is).
  */
 export async function recordWebhookResult(
   db: Kysely<DB>,
   args: { paymentId: number; responseCode: number | null; deliveredAt: number | null },
 ): Promise<void> {
-  await db
+  await webhookResult(db as Kysely<unknown>, { id: args.paymentId, code: args.responseCode, deliveredAt: args.deliveredAt });
+}
+
+const webhookResult = lazyPrepared<{ id: number; code: number | null; deliveredAt: number | null }>((db, p) =>
+  (db as Kysely<DB>)
     .updateTable('payment_processes')
     .set((eb) => ({
-      webhook_response_code: args.responseCode,
-      webhook_sent_at:
-        args.deliveredAt === null ? eb.ref('webhook_sent_at') : eb.fn.coalesce('webhook_sent_at', eb.val(args.deliveredAt)),
+      webhook_response_code: p('code'),
+      webhook_sent_at: eb.fn.coalesce('webhook_sent_at', eb.val(p<number | null>('deliveredAt'))),
     }))
-    .where('id', '=', args.paymentId)
-    .execute();
-}
+    .where('id', '=', p('id')),
+);

@@ -5,7 +5,8 @@
  * A claim increments `attempt_count`; completing an attempt checks it, so a
  * sender whose lease was taken over cannot overwrite the newer claim.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { lazyPrepared } from '../db/prepared.js';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB, WebhookAttemptsTable, WebhookDeliveriesTable } from '../db/schema.js';
 import type { EventStatus } from '../payments/payment.js';
@@ -105,52 +106,63 @@ function toAttempt(row: Selectable<WebhookAttemptsTable>): Attempt {
  * A new delivery. With `claimedUntil` it starts already claimed by the caller
  * (the manual trigger sends it itself); otherwise it is due now.
  */
-export async function createDelivery(
-  db: Kysely<DB>,
-  args: {
-    paymentId: number;
-    tid: string;
-    webhookId: string;
-    eventStatus: EventStatus;
-    origin: DeliveryOrigin;
-    mid: string | null;
-    url: string;
-    payload: string;
-    now: number;
-    /** HELD: not sent until claimed by a re-send or the trigger. */
-    held?: boolean;
-    badSignature?: boolean;
-    reorder?: boolean;
-    /** When the first attempt is due (default: now). */
-    dueAt?: number;
-    /** With `claimedBy`: the caller holds the claim until then. */
-    claimedUntil?: number;
-    claimedBy?: string;
-  },
-): Promise<Delivery> {
-  const claimed = args.claimedUntil !== undefined;
-  const row = await db
+export async function createDelivery(db: Kysely<DB>, args: NewDeliveryArgs): Promise<Delivery> {
+  const [delivery] = await createDeliveries(db, [args]);
+  return delivery!;
+}
+
+/** Many new deliveries in one statement; returned in the order given. */
+export async function createDeliveries(db: Kysely<DB>, list: readonly NewDeliveryArgs[]): Promise<Delivery[]> {
+  if (list.length === 0) return [];
+  const rows = await db
     .insertInto('webhook_deliveries')
-    .values({
-      payment_process_id: args.paymentId,
-      tid: args.tid,
-      webhook_id: args.webhookId,
-      event_status: args.eventStatus,
-      origin: args.origin,
-      url: args.url,
-      payload: args.payload,
-      state: claimed ? 'SENDING' : args.held ? 'HELD' : 'PENDING',
-      mid: args.mid,
-      bad_signature: args.badSignature ? 1 : 0,
-      reorder: args.reorder ? 1 : 0,
-      attempt_count: claimed ? 1 : 0,
-      due_at: args.claimedUntil ?? args.dueAt ?? args.now,
-      created_at: args.now,
-      claimed_by: claimed ? (args.claimedBy ?? null) : null,
-    })
+    .values(list.map(deliveryRow))
     .returningAll()
-    .executeTakeFirstOrThrow();
-  return toDelivery(row);
+    .execute();
+  // RETURNING order is not promised; ids are, in the order of the VALUES.
+  return rows.map(toDelivery).sort((a, b) => a.id - b.id);
+}
+
+function deliveryRow(args: NewDeliveryArgs) {
+  const claimed = args.claimedUntil !== undefined;
+  return {
+    payment_process_id: args.paymentId,
+    tid: args.tid,
+    webhook_id: args.webhookId,
+    event_status: args.eventStatus,
+    origin: args.origin,
+    url: args.url,
+    payload: args.payload,
+    state: claimed ? 'SENDING' : args.held ? 'HELD' : 'PENDING',
+    mid: args.mid,
+    bad_signature: args.badSignature ? 1 : 0,
+    reorder: args.reorder ? 1 : 0,
+    attempt_count: claimed ? 1 : 0,
+    due_at: args.claimedUntil ?? args.dueAt ?? args.now,
+    created_at: args.now,
+    claimed_by: claimed ? (args.claimedBy ?? null) : null,
+  };
+}
+
+export interface NewDeliveryArgs {
+  paymentId: number;
+  tid: string;
+  webhookId: string;
+  eventStatus: EventStatus;
+  origin: DeliveryOrigin;
+  mid: string | null;
+  url: string;
+  payload: string;
+  now: number;
+  /** HELD: not sent until claimed by a re-send or the trigger. */
+  held?: boolean;
+  badSignature?: boolean;
+  reorder?: boolean;
+  /** When the first attempt is due (default: now). */
+  dueAt?: number;
+  /** With `claimedBy`: the caller holds the claim until then. */
+  claimedUntil?: number;
+  claimedBy?: string;
 }
 
 /**
@@ -183,45 +195,75 @@ export async function claimDueDeliveries(
 }
 
 /**
- * Records one attempt and moves the delivery on, if the caller still holds the
- * claim it made (same attempt number, still SENDING). Returns false when the
- * claim had been taken over; the attempt is logged either way.
+ * Records attempts and moves their deliveries on, each only if its sender
+ * still holds the claim it made (same attempt number, still SENDING). Returns,
+ * for each, whether the claim was still held; every attempt is logged either
+ * way. Many at once: one INSERT for the log, and a statement built once for
+ * each delivery's update.
  */
+export async function completeAttempts(
+  db: Kysely<DB>,
+  items: ReadonlyArray<{ delivery: Delivery; result: AttemptResult; next: NextState }>,
+): Promise<boolean[]> {
+  if (items.length === 0) return [];
+  await db
+    .insertInto('webhook_attempts')
+    .values(
+      items.map(({ delivery, result }) => ({
+        delivery_id: delivery.id,
+        payment_process_id: delivery.paymentId,
+        attempt_no: delivery.attemptCount,
+        attempted_at: result.attemptedAt,
+        url: result.url,
+        response_code: result.responseCode,
+        error: result.error,
+        duration_ms: result.durationMs,
+        response_body: result.responseBody,
+        signature: result.signature,
+      })),
+    )
+    .execute();
+  const held: boolean[] = [];
+  for (const { delivery, result, next } of items) {
+    const updated = await moveOn(db as Kysely<unknown>, {
+      id: delivery.id,
+      attempt: delivery.attemptCount,
+      state: next.state,
+      dueAt: next.state === 'PENDING' ? next.dueAt : delivery.dueAt,
+      deliveredAt: next.state === 'DELIVERED' ? next.at : null,
+      code: result.responseCode,
+      error: result.error,
+    });
+    held.push((updated.numAffectedRows ?? 0n) > 0n);
+  }
+  return held;
+}
+
+/** One attempt; see completeAttempts. */
 export async function completeAttempt(
   db: Kysely<DB>,
   args: { delivery: Delivery; result: AttemptResult; next: NextState },
 ): Promise<boolean> {
-  const { delivery, result, next } = args;
-  await db
-    .insertInto('webhook_attempts')
-    .values({
-      delivery_id: delivery.id,
-      payment_process_id: delivery.paymentId,
-      attempt_no: delivery.attemptCount,
-      attempted_at: result.attemptedAt,
-      url: result.url,
-      response_code: result.responseCode,
-      error: result.error,
-      duration_ms: result.durationMs,
-      response_body: result.responseBody,
-      signature: result.signature,
-    })
-    .execute();
-  const updated = await db
-    .updateTable('webhook_deliveries')
-    .set({
-      state: next.state,
-      due_at: next.state === 'PENDING' ? next.dueAt : delivery.dueAt,
-      delivered_at: next.state === 'DELIVERED' ? next.at : null,
-      last_response_code: result.responseCode,
-      last_error: result.error,
-    })
-    .where('id', '=', delivery.id)
-    .where('state', '=', 'SENDING')
-    .where('attempt_count', '=', delivery.attemptCount)
-    .executeTakeFirst();
-  return updated.numUpdatedRows > 0n;
+  const [held] = await completeAttempts(db, [args]);
+  return held!;
 }
+
+const moveOn = lazyPrepared<{
+  id: number;
+  attempt: number;
+  state: string;
+  dueAt: number;
+  deliveredAt: number | null;
+  code: number | null;
+  error: string | null;
+}>((db, p) =>
+  (db as Kysely<DB>)
+    .updateTable('webhook_deliveries')
+    .set({ state: p('state'), due_at: p('dueAt'), delivered_at: p('deliveredAt'), last_response_code: p('code'), last_error: p('error') })
+    .where('id', '=', p('id'))
+    .where(sql.ref('state'), '=', sql.lit('SENDING'))
+    .where('attempt_count', '=', p('attempt')),
+);
 
 /**
  * Claims one particular delivery now if it is waiting — for a retry

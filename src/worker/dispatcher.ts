@@ -5,6 +5,7 @@
  * one slot for at most the request timeout and never stalls the rest.
  */
 import type { Logger } from '../log.js';
+import { Batcher } from './batcher.js';
 import type { AttemptResult, Delivery, NextState, Store } from '../store.js';
 import type { Clock } from '../time.js';
 import type { SendResult, SendWebhook } from '../webhooks/sender.js';
@@ -40,7 +41,12 @@ export class Dispatcher {
   /** Attempts made so far (processNow reports how many a pass made). */
   private attempts = 0;
 
-  constructor(private readonly o: DispatcherOptions) {}
+  /** Attempts finished in the same moment are recorded in one transaction. */
+  private readonly completions: Batcher<{ delivery: Delivery; result: AttemptResult; next: NextState }, boolean>;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.completions = new Batcher((items) => o.store.completeAttempts(items));
+  }
 
   /** Sends one claimed delivery now and records the attempt. */
   async deliver(delivery: Delivery): Promise<DeliveryOutcome> {
@@ -57,7 +63,7 @@ export class Dispatcher {
       signature: headers['webhook-signature'] ?? null,
     };
     const next = this.o.next(delivery, sent, this.o.clock());
-    const held = await this.o.store.completeAttempt(delivery, result, next);
+    const held = await this.completions.add({ delivery, result, next });
     this.attempts++;
     if (held && next.state === 'DELIVERED' && !delivery.reorder) await this.o.onDelivered?.(delivery);
     if (held) this.o.onAttempt?.({ delivery, result, next });

@@ -39,9 +39,14 @@ describe('cancellation', () => {
     );
     const history = await t.app.database.db.selectFrom('payments').select(['status', 'approval_no']).where('tid', '=', tid).orderBy('id').execute();
     expect(history.map((h) => h.status)).toEqual(['SUCCESS', 'CANCELLED']);
-    const log = (await (await t.get(`/api/payment/transaction/${tid}/webhooks`)).json()) as {
-      deliveries: Array<{ eventStatus: string; state: string; webhookId: string }>;
-    };
+    type Log = { deliveries: Array<{ eventStatus: string; state: string; webhookId: string }> };
+    // The receiver has the webhook; its delivery is recorded a moment later.
+    let log: Log;
+    for (;;) {
+      log = (await (await t.get(`/api/payment/transaction/${tid}/webhooks`)).json()) as Log;
+      if (log.deliveries.every((d) => d.state !== 'SENDING')) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
     expect(log.deliveries.map((d) => [d.eventStatus, d.state])).toEqual([
       ['SUCCESS', 'DELIVERED'],
       ['CANCELLED', 'DELIVERED'],
