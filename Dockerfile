@@ -9,6 +9,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts ./scripts
+COPY dashboard ./dashboard
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -19,8 +21,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/dashboard ./dashboard
 RUN mkdir /data && chown node:node /data
 USER node
 EXPOSE 8083
 VOLUME ["/data"]
-CMD ["node", "dist/cli.js", "serve"]
+CMD ["node", "--max-old-space-size=128", "dist/hamster-pg.mjs", "serve"]

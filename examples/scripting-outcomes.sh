@@ -6,7 +6,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-HAMSTER_PG=${HAMSTER_PG:-"node $REPO/dist/cli.js"}         # how to run hamster-pg
+HAMSTER_PG=${HAMSTER_PG:-"node $REPO/dist/hamster-pg.mjs"}  # how to run hamster-pg
 PG_PORT=${PG_PORT:-18083}                                  # hamster-pg
 HOOK_PORT=${HOOK_PORT:-18082}                              # the stand-in Cash Gateway
 API="http://127.0.0.1:$PG_PORT"

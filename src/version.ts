@@ -1,4 +1,5 @@
-/** The package's version, read from package.json (one level above src/ and dist/). */
+/** The package's version, from its package.json. */
 import { readFileSync } from 'node:fs';
+import { PACKAGE_JSON } from './paths.js';
 
-export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = (JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version;

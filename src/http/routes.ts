@@ -3,7 +3,6 @@
  * dashboard reads, the admin API, health and metrics, and the dashboard
  * itself (static files from the package's dashboard/ folder).
  */
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { Control } from '../admin/control.js';
 import { registerAdminRoutes } from '../admin/admin.routes.js';
@@ -19,10 +18,9 @@ import type { DeliveryOutcome } from '../worker/dispatcher.js';
 import type { Hangs } from './hangs.js';
 import { registerHealthRoutes } from './health.routes.js';
 import type { Metrics } from './metrics.js';
+import { DASHBOARD_DIR } from '../paths.js';
 import type { HttpServer } from './server.js';
 
-/** dashboard/ sits beside src/ and dist/, so this resolves from either. */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
 
 export interface RouteDeps {
   store: Store;

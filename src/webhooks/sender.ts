@@ -32,7 +32,12 @@ export function createSender({ timeoutMs, connections }: { timeoutMs: number; co
 
   const send: SendWebhook = async (url, payload, headers = {}) => {
     const started = performance.now();
-    const signal = AbortSignal.timeout(timeoutMs);
+    // One deadline over connect, headers and body; cleared as soon as the
+    // answer is in (AbortSignal.timeout would keep every request's timer, and
+    // what it holds, alive for the whole timeout).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const signal = deadline.signal;
     try {
       const res = await request(url, {
         method: 'POST',
@@ -59,6 +64,8 @@ export function createSender({ timeoutMs, connections }: { timeoutMs: number; co
         durationMs: Math.round(performance.now() - started),
         responseBody: null,
       };
+    } finally {
+      clearTimeout(timer);
     }
   };
 

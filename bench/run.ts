@@ -1,0 +1,318 @@
+/**
+ * `npm run bench`: measures hamster-pg on this machine against a bare
+ * node:http server doing the least the same request needs (parse the JSON,
+ * answer the ACK, store nothing), in the same run, alternating A B A B and
+ * reporting medians, because machines are shared and noisy.
+ *
+ *   npm run bench                       # SQLite (a file, WAL), everything
+ *   npm run bench -- --quick            # no 1,000,000-payment store, fewer rounds
+ *   npm run bench -- --db postgres://postgres@127.0.0.1:5432/test
+ *   npm run bench -- --soak 10m         # also: RSS over a long run at half load
+ *
+ * Results: bench/results/<time>.json and a markdown table (printed, and in
+ * bench/results/latest.md).
+ */
+import { cpus, totalmem, platform, release } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { buildBigDatabase } from './big-db.js';
+import { PAYMENT_BODY, ROOT, Receiver, freePort, median, memoryOf, pacedLoad, percentile, startProcess, type Proc } from './lib.js';
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    soak: { type: 'string' },
+    rounds: { type: 'string' },
+    payments: { type: 'string', default: '20000' },
+    big: { type: 'string', default: '1000000' },
+    only: { type: 'string' },
+  },
+});
+/** --only accept,e2e,latency,big: run just those parts. */
+const only = args.only ? new Set(args.only.split(',')) : null;
+const runs = (part: string) => only === null || only.has(part);
+const quick = args.quick;
+const rounds = Number(args.rounds ?? (quick ? 1 : 2));
+const E2E = Number(args.payments);
+const BIG = Number(args.big);
+const FIXED_DELAY = 10;
+const ACCEPT_SECONDS = quick ? 5 : 10;
+const CLI = join(ROOT, 'dist/hamster-pg.mjs');
+const WORK = join(ROOT, 'bench/.work');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+mkdirSync(WORK, { recursive: true });
+const postgresUrl = args.db && /^postgres(ql)?:/.test(args.db) ? args.db : null;
+
+/** A fresh, empty store for one run: a new SQLite file, or a new PostgreSQL schema. */
+async function freshDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!postgresUrl) {
+    const file = join(WORK, `${name}.db`);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    return { url: file, drop: async () => undefined };
+  }
+  const schema = `bench_${name.replace(/\W/g, '_')}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const u = new URL(postgresUrl);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: postgresUrl });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+async function startService(dbUrl: string, webhookUrl: string, polling: boolean): Promise<Proc> {
+  const port = await freePort();
+  return startProcess(
+    // As `npm start` runs it: a 128 MB old generation makes V8 collect before
+    // the process grows, without limiting the work (its live heap is ~30 MB).
+    ['--max-old-space-size=128', CLI, 'serve'],
+    {
+      SERVER_PORT: String(port),
+      DATABASE_URL: dbUrl,
+      PAYMENT_WEBHOOK_URL: webhookUrl,
+      PAYMENT_PROCESS_POLLING_ENABLED: String(polling),
+      PAYMENT_PROCESS_POLLING_INITIAL_DELAY: '0',
+      PAYMENT_PROCESS_POLLING_FIXED_DELAY: String(FIXED_DELAY),
+      PAYMENT_PROCESS_POLLING_BATCH_SIZE: '2000',
+      PAYMENT_WEBHOOK_CONCURRENCY: '128',
+      // Per-payment info lines would measure the terminal, not the service.
+      LOGGING_LEVEL: 'warn',
+    },
+    port,
+    '/ready',
+  );
+}
+
+async function startBare(): Promise<Proc> {
+  const port = await freePort();
+  // The bare server answers 202 to any POST; "ready" is its first answer to one.
+  const proc = await startProcess([join(ROOT, 'bench/bare-server.mjs'), String(port)], {}, port, '/health').catch(() => null);
+  if (proc) return proc;
+  throw new Error('bare server did not start');
+}
+
+async function cannon(url: string, seconds: number, amount?: number) {
+  const r = await autocannon({
+    url: `${url}/api/payment`,
+    method: 'POST',
+    connections: 64,
+    ...(amount ? { amount } : { duration: seconds }),
+    headers: { 'content-type': 'application/json' },
+    body: PAYMENT_BODY,
+  });
+  return { rps: r.requests.average, p99: r.latency.p99, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors };
+}
+
+interface Results {
+  machine: Record<string, unknown>;
+  when: string;
+  backend: string;
+  accept: { bare: number[]; service: number[]; ratio: number; committed: boolean[]; p99ms: number[] };
+  endToEnd: { paymentsPerSecond: number[]; seconds: number[]; allWebhooked: boolean[]; peakRssMb: number[] };
+  latency: { rate: number; fixedDelayMs: number; p50: number; p99: number; max: number; measured: number; errors: number } | null;
+  big: { payments: number; startToReadyMs: number; peakRssMb: number; afterLoadRssMb: number } | null;
+  soak: { minutes: number; rssStartMb: number; rssEndMb: number; rssMaxMb: number; samples: number[] } | null;
+}
+
+async function main(): Promise<void> {
+  const receiver = new Receiver();
+  await receiver.start();
+  const results: Results = {
+    machine: {
+      cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      os: `${platform()} ${release()}`,
+      node: process.version,
+    },
+    when: new Date().toISOString(),
+    backend: postgresUrl ? 'PostgreSQL' : 'SQLite (file, WAL)',
+    accept: { bare: [], service: [], ratio: NaN, committed: [], p99ms: [] },
+    endToEnd: { paymentsPerSecond: [], seconds: [], allWebhooked: [], peakRssMb: [] },
+    latency: null,
+    big: null,
+    soak: null,
+  };
+
+  // 1. Accept throughput, bare A and service B, alternately.
+  for (let round = 1; round <= (runs('accept') ? rounds : 0); round++) {
+    const bare = await startBare();
+    await cannon(bare.url, 2); // warm-up
+    const b = await cannon(bare.url, ACCEPT_SECONDS);
+    await bare.stop();
+    results.accept.bare.push(b.rps);
+    log(`accept round ${round}: bare node:http ${Math.round(b.rps)} req/s`);
+
+    const db = await freshDatabase(`accept-${round}`);
+    const svc = await startService(db.url, receiver.url, false);
+    await cannon(svc.url, 2);
+    const before = await countPayments(svc.url);
+    const s = await cannon(svc.url, ACCEPT_SECONDS);
+    const after = await countPayments(svc.url);
+    await svc.stop();
+    await db.drop();
+    results.accept.service.push(s.rps);
+    results.accept.p99ms.push(s.p99);
+    // Every 202 answered had its row committed: the store holds at least as many new payments
+    // (a few more: requests in flight when the load stopped were stored, their 202s not counted).
+    results.accept.committed.push(after - before >= s.ok && after - before <= s.ok + 64 && s.non2xx === 0);
+    log(`accept round ${round}: hamster-pg ${Math.round(s.rps)} req/s (p99 ${s.p99} ms), ${s.ok} ACKs, ${after - before} rows`);
+  }
+  results.accept.ratio = median(results.accept.service) / median(results.accept.bare);
+
+  // 2. End to end: E2E payments as fast as they are accepted, until the last webhook.
+  for (let round = 1; round <= (runs('e2e') ? rounds : 0); round++) {
+    const db = await freshDatabase(`e2e-${round}`);
+    const svc = await startService(db.url, receiver.url, true);
+    receiver.reset();
+    const started = performance.now();
+    const sent = await cannon(svc.url, 0, E2E);
+    let all = true;
+    try {
+      await receiver.waitForDistinct(sent.ok, 120_000);
+    } catch (error) {
+      all = false;
+      log(String(error));
+    }
+    const last = Math.max(...receiver.firstAt.values());
+    const seconds = (last - started) / 1000;
+    results.endToEnd.seconds.push(seconds);
+    results.endToEnd.paymentsPerSecond.push(receiver.firstAt.size / seconds);
+    results.endToEnd.allWebhooked.push(all && sent.ok === E2E && receiver.firstAt.size === E2E);
+    results.endToEnd.peakRssMb.push(memoryOf(svc.child.pid!)?.peakMb ?? NaN);
+    await svc.stop();
+    await db.drop();
+    log(`end-to-end round ${round}: ${E2E} payments, last webhook after ${seconds.toFixed(2)} s = ${Math.round(E2E / seconds)} payments/s`);
+  }
+
+  // 3. ACK → webhook latency at half the maximum end-to-end load (or --rate).
+  if (runs('latency')) {
+    const measured = median(results.endToEnd.paymentsPerSecond);
+    const rate = Math.max(1, Math.floor((Number.isFinite(measured) ? measured : 5000) / 2));
+    const db = await freshDatabase('latency');
+    const svc = await startService(db.url, receiver.url, true);
+    receiver.reset();
+    const { ackAt, errors } = await pacedLoad(svc.url, rate, quick ? 5 : 10);
+    await receiver.waitForDistinct(ackAt.size, 60_000).catch((e: unknown) => log(String(e)));
+    const lat = [...ackAt].flatMap(([tid, at]) => (receiver.firstAt.has(tid) ? [receiver.firstAt.get(tid)! - at] : [])).sort((a, b) => a - b);
+    results.latency = {
+      rate,
+      fixedDelayMs: FIXED_DELAY,
+      p50: percentile(lat, 50),
+      p99: percentile(lat, 99),
+      max: lat.at(-1) ?? NaN,
+      measured: lat.length,
+      errors,
+    };
+    await svc.stop();
+    await db.drop();
+    log(`latency at ${rate}/s: p50 ${results.latency.p50.toFixed(1)} ms, p99 ${results.latency.p99.toFixed(1)} ms, max ${results.latency.max.toFixed(1)} ms`);
+  }
+
+  // 4. A store of 1,000,000 payments: start-up time and memory (SQLite).
+  if (runs('big') && !quick && !postgresUrl) {
+    const file = join(WORK, `big-${BIG}.db`);
+    log(`building a store of ${BIG.toLocaleString('en')} payments (once; kept in bench/.work)…`);
+    await buildBigDatabase(file, BIG, log);
+    const svc = await startService(file, receiver.url, true);
+    const startToReadyMs = svc.startupMs;
+    receiver.reset();
+    await pacedLoad(svc.url, 2000, 5);
+    const mem = memoryOf(svc.child.pid!);
+    results.big = { payments: BIG, startToReadyMs, peakRssMb: mem?.peakMb ?? NaN, afterLoadRssMb: mem?.rssMb ?? NaN };
+    await svc.stop();
+    log(`big store: ready in ${Math.round(startToReadyMs)} ms, peak RSS ${mem?.peakMb.toFixed(0)} MB`);
+  }
+
+  // 5. Optional soak: RSS over a long run at half load.
+  if (args.soak) {
+    const minutes = parseDuration(args.soak) / 60_000;
+    const measured = median(results.endToEnd.paymentsPerSecond);
+    const rate = Math.max(1, Math.floor((Number.isFinite(measured) ? measured : 5000) / 2));
+    const db = await freshDatabase('soak');
+    const svc = await startService(db.url, receiver.url, true);
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(memoryOf(svc.child.pid!)?.rssMb ?? NaN), 10_000);
+    log(`soak: ${minutes} min at ${rate}/s…`);
+    await pacedLoad(svc.url, rate, minutes * 60);
+    clearInterval(sampler);
+    results.soak = { minutes, rssStartMb: samples[0] ?? NaN, rssEndMb: samples.at(-1) ?? NaN, rssMaxMb: Math.max(...samples), samples };
+    await svc.stop();
+    await db.drop();
+  }
+
+  await receiver.stop();
+  const table = render(results);
+  process.stdout.write(`\n${table}\n`);
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${results.when.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.md'), `${table}\n`);
+}
+
+async function countPayments(url: string): Promise<number> {
+  const stats = (await (await fetch(`${url}/api/stats`)).json()) as { counts: Record<string, number> };
+  return Object.values(stats.counts).reduce((a, b) => a + b, 0);
+}
+
+function parseDuration(text: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(text);
+  if (!m) throw new Error(`--soak takes a duration like 10m, not ${text}`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
+}
+
+function render(r: Results): string {
+  const n = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—');
+  const verdict = (ok: boolean | null) => (ok === null ? '—' : ok ? '✅ met' : '❌ not met');
+  const acceptBare = median(r.accept.bare);
+  const acceptSvc = median(r.accept.service);
+  const e2e = median(r.endToEnd.paymentsPerSecond);
+  const rows: string[][] = [
+    ['accept throughput', '≥ 0.5 × bare node:http', `${n(acceptSvc)} req/s vs bare ${n(acceptBare)} req/s = **${n(r.accept.ratio, 2)} ×**; every 202 committed: ${r.accept.committed.every(Boolean) ? 'yes' : 'NO'}`, verdict(r.accept.ratio >= 0.5 && r.accept.committed.every(Boolean))],
+    ['end-to-end', `≥ 10,000 payments/s for ${n(E2E)}, all webhooked`, `**${n(e2e)} payments/s** (first POST → last webhook: ${n(median(r.endToEnd.seconds), 2)} s); all webhooked: ${r.endToEnd.allWebhooked.every(Boolean) ? 'yes' : 'NO'}`, verdict(e2e >= 10_000 && r.endToEnd.allWebhooked.every(Boolean))],
+  ];
+  if (r.latency) {
+    rows.push([
+      'ACK → webhook at half load',
+      `p99 ≤ fixed-delay (${r.latency.fixedDelayMs} ms) + 100 ms`,
+      `at ${n(r.latency.rate)}/s: p50 ${n(r.latency.p50, 1)} ms · **p99 ${n(r.latency.p99, 1)} ms** · max ${n(r.latency.max, 1)} ms (${n(r.latency.measured)} payments)`,
+      verdict(r.latency.p99 <= r.latency.fixedDelayMs + 100),
+    ]);
+  }
+  rows.push(['peak RSS, end-to-end run', '—', `${n(median(r.endToEnd.peakRssMb))} MB`, '—']);
+  if (r.big) {
+    rows.push(['peak RSS with 1,000,000 payments stored', '≤ 200 MB', `**${n(r.big.peakRssMb)} MB** (after 5 s of load at 2,000/s)`, verdict(r.big.peakRssMb <= 200)]);
+    rows.push(['start → ready, 1,000,000-payment store', '≤ 500 ms', `**${n(r.big.startToReadyMs)} ms** (process spawn → /ready answers 200)`, verdict(r.big.startToReadyMs <= 500)]);
+  }
+  if (r.soak) {
+    const flat = r.soak.rssEndMb <= r.soak.rssStartMb * 1.2 + 10;
+    rows.push([`RSS over a ${n(r.soak.minutes)}-minute soak`, 'flat', `${n(r.soak.rssStartMb)} → ${n(r.soak.rssEndMb)} MB (max ${n(r.soak.rssMaxMb)})`, verdict(flat)]);
+  }
+  const m = r.machine;
+  return [
+    `Backend: ${r.backend} · ${String(m.cpus)} · ${String(m.memoryGb)} GiB · ${String(m.os)} · Node ${String(m.node)} · ${r.when}`,
+    `Load generator (autocannon, 64 connections), webhook receiver and service share the machine; medians of ${rounds} alternating round(s).`,
+    '',
+    '| measure | target | measured | |',
+    '|---|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
