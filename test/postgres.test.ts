@@ -10,6 +10,7 @@ import { openDatabase } from '../src/db/database.js';
 import { MIGRATIONS, migrate } from '../src/db/migrate.js';
 import { HAS_POSTGRES, SKIP_NOTE, createSchema } from './setup/postgres.js';
 import { runCli, type Running } from './setup/process.js';
+import { startTestApp } from './setup/app.js';
 import { startReceiver, type Receiver } from './setup/receiver.js';
 import { tempDir } from './setup/tmp.js';
 
@@ -234,5 +235,54 @@ describe.skipIf(!HAS_POSTGRES)(HAS_POSTGRES ? 'PostgreSQL, several instances' : 
     );
     expect(deliveries).toMatch(/Index (Only )?Scan using ix_webhook_deliveries_state_due_at|Bitmap Index Scan on ix_webhook_deliveries_state_due_at/);
     expect(deliveries).not.toMatch(/Seq Scan/);
+  });
+
+  it('serves the whole API on PostgreSQL: scenarios, merchants, idempotency, trigger, cancel, reset', async () => {
+    const other = await startReceiver();
+    const t = await startTestApp(
+      {
+        'database.url': schema.url,
+        'admin.allow-data-reset': true,
+        'payment.process.random-seed': 'pg',
+        scenarios: [
+          { name: 'limit', match: { orderId: 'LIMIT_*' }, effect: { outcome: 'FAILED', reason: 'LIMIT_EXCEEDED' } },
+          { name: 'twice', match: { orderId: 'TWICE_*' }, effect: { outcome: 'SUCCESS', webhook: { duplicate: 2 } } },
+        ],
+        merchants: [{ mid: 'shop_pg', webhookUrl: other.url }],
+      },
+      { receiver },
+    );
+    try {
+      const pay = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+        t.post('/api/payment', { amount: 1000, echo: { mid: 'hamster_dummy_mid_001' }, ...body }, headers);
+      const limit = (await (await pay({ orderId: 'LIMIT_1' })).json()) as { transactionId: string };
+      const twice = (await (await pay({ orderId: 'TWICE_1' })).json()) as { transactionId: string };
+      const shop = (await (await pay({ orderId: 'SHOP_1', echo: { mid: 'shop_pg' } })).json()) as { transactionId: string };
+      const first = await (await pay({ orderId: 'IDEM_1' }, { 'Idempotency-Key': 'k1' })).text();
+      expect(await (await pay({ orderId: 'IDEM_1' }, { 'Idempotency-Key': 'k1' })).text()).toBe(first);
+      expect((await pay({ orderId: 'IDEM_2' }, { 'Idempotency-Key': 'k1' })).status).toBe(422);
+      await t.app.processNow();
+      const view = async (tid: string) => (await (await t.get(`/api/payment/transaction/${tid}`)).json()) as Record<string, unknown>;
+      expect(await view(limit.transactionId)).toMatchObject({ status: 'FAILED', failReason: 'LIMIT_EXCEEDED', scenario: 'limit' });
+      expect(await view(twice.transactionId)).toMatchObject({ status: 'SUCCESS', scenario: 'twice' });
+      expect(receiver.requests.filter((r) => (r.json as { transactionId: string }).transactionId === twice.transactionId)).toHaveLength(2);
+      expect(other.requests.map((r) => (r.json as { transactionId: string }).transactionId)).toEqual([shop.transactionId]);
+      expect((await t.post(`/api/payment/${twice.transactionId}/cancel`, '')).status).toBe(200);
+      expect((await t.post(`/api/payment/${limit.transactionId}/cancel`, '')).status).toBe(409);
+      const held = (await (await pay({ orderId: 'HELD_1' })).json()) as { transactionId: string };
+      const trig = await t.post(`/api/payment/webhook/trigger/${held.transactionId}?status=FAILED&reason=EXPIRED_CARD`, '');
+      expect(await trig.json()).toMatchObject({ status: 'FAILED', failReason: 'EXPIRED_CARD', finalizedNow: true });
+      const stats = (await (await t.get('/api/stats')).json()) as { counts: Record<string, number> };
+      expect(stats.counts.CANCELLED).toBe(1);
+      const list = (await (await t.get('/api/payments?orderId=LIMIT')).json()) as { items: unknown[] };
+      expect(list.items).toHaveLength(1);
+      expect((await fetch(`${t.url}/api/admin/data`, { method: 'DELETE' })).status).toBe(204);
+      expect(await t.count('payment_processes')).toBe(0);
+      const again = (await (await pay({ orderId: 'AFTER_RESET' })).json()) as { transactionId: string };
+      expect((await t.app.store.findPayment(again.transactionId))!.id).toBe(1); // identities restarted
+    } finally {
+      await t.close();
+      await other.close();
+    }
   });
 });
