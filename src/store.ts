@@ -104,39 +104,24 @@ export class Store {
     const now = this.o.clock();
     const echo = input.echo === null ? null : JSON.stringify(input.echo);
     const pickDelay = typeof plan.delayMs === 'function' ? plan.delayMs : null;
-    if (!idem && !pickDelay) {
-      // The common case: grouped with the other accepts of this moment into one commit.
-      return this.accepts.insert({
-        order_id: input.orderId,
-        user_public_id: input.userPublicId,
-        amount: input.amount,
-        status: 'PENDING',
-        echo,
-        webhook_url: plan.webhookUrl,
-        requested_at: now,
-        mid: plan.mid,
-        scenario: plan.scenario,
-        effect: plan.effect === null ? null : JSON.stringify(plan.effect),
-        process_after: typeof plan.delayMs === 'number' ? now + plan.delayMs : null,
-      }, input.echo);
-    }
+    const row = {
+      order_id: input.orderId,
+      user_public_id: input.userPublicId,
+      amount: input.amount,
+      status: 'PENDING' as const,
+      echo,
+      webhook_url: plan.webhookUrl,
+      requested_at: now,
+      mid: plan.mid,
+      scenario: plan.scenario,
+      effect: plan.effect === null ? null : JSON.stringify(plan.effect),
+      process_after: typeof plan.delayMs === 'number' ? now + plan.delayMs : null,
+    };
+    // The common case: grouped with the other accepts of this moment into one commit.
+    if (!idem && !pickDelay) return this.accepts.insert(row, input.echo);
     let publicId = this.o.snowflake.nextBase62();
     for (let i = 0; i < TID_TRIES; i++) {
-      const values = {
-        public_id: publicId,
-        tid: makeTid(now, this.o.tidSuffix()),
-        order_id: input.orderId,
-        user_public_id: input.userPublicId,
-        amount: input.amount,
-        status: 'PENDING',
-        echo,
-        webhook_url: plan.webhookUrl,
-        requested_at: now,
-        mid: plan.mid,
-        scenario: plan.scenario,
-        effect: plan.effect === null ? null : JSON.stringify(plan.effect),
-        process_after: typeof plan.delayMs === 'number' ? now + plan.delayMs : null,
-      };
+      const values = { ...row, public_id: publicId, tid: makeTid(now, this.o.tidSuffix()) };
       try {
         return await db.transaction().execute(async (trx) => {
           let payment = await payments.insertPaymentProcess(trx, values);

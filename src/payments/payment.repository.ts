@@ -245,20 +245,7 @@ export async function insertFinalPayments(db: Kysely<DB>, list: readonly Payment
  * FAILED; CANCELLED later), written in the same transaction.
  */
 export async function insertFinalPayment(db: Kysely<DB>, p: PaymentProcess): Promise<void> {
-  await db
-    .insertInto('payments')
-    .values({
-      payment_process_id: p.id,
-      tid: p.tid,
-      order_id: p.orderId,
-      user_public_id: p.userPublicId,
-      amount: p.amount,
-      status: p.status,
-      approval_no: p.approvalNo,
-      fail_reason: p.failReason,
-      processed_at: p.status === 'CANCELLED' ? p.cancelledAt! : p.processedAt!,
-    })
-    .execute();
+  await insertFinalPayments(db, [p]);
 }
 
 /**
