@@ -48,6 +48,18 @@ export class StoreUnavailable extends AppError {
   }
 }
 
+/**
+ * A definition (a scenario rule, a merchant) that does not hold together,
+ * with every wrong field named: the admin API answers it as a 400, the
+ * configuration as a start-up error.
+ */
+export class InvalidDefinition extends Error {
+  constructor(readonly problems: FieldError[]) {
+    super(problems.map((p) => `${p.field} ${p.message}`).join('; '));
+    this.name = new.target.name;
+  }
+}
+
 /** A configuration value is wrong; start-up stops with this message. */
 export class ConfigError extends Error {
   constructor(message: string) {

@@ -8,12 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import { Type } from 'typebox';
-import { AppError, ValidationFailed } from '../errors.js';
+import { AppError, InvalidDefinition, ValidationFailed } from '../errors.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
-import { DEFAULT_MID, MerchantError, parseMerchant, type Merchant } from '../merchants/merchant.js';
+import { DEFAULT_MID, parseMerchant, type Merchant } from '../merchants/merchant.js';
 import { Problem } from '../payments/payment.schemas.js';
-import { ScenarioError, parseScenario, parseScenarios, type Scenario } from '../scenarios/scenario.js';
+import { parseScenario, parseScenarios, type Scenario } from '../scenarios/scenario.js';
 import type { Store } from '../store.js';
 import type { Control } from './control.js';
 
@@ -93,7 +93,7 @@ function checkToken(request: FastifyRequest, token: string | null): void {
 }
 
 function invalid(error: unknown): never {
-  if (error instanceof ScenarioError || error instanceof MerchantError) {
+  if (error instanceof InvalidDefinition) {
     throw new ValidationFailed(error.message, error.problems);
   }
   throw error;

@@ -11,6 +11,7 @@
  *   secrets: [whsec_…]                         (optional; else payment.webhook.secret)
  *   active: true                               (optional)
  */
+import { InvalidDefinition, type FieldError } from '../errors.js';
 import { httpUrl, list, webhookSecret } from '../config.readers.js';
 
 const secretList = list(webhookSecret, 0, 10);
@@ -27,21 +28,11 @@ export interface Merchant {
   active: boolean;
 }
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-export class MerchantError extends Error {
-  constructor(readonly problems: FieldProblem[]) {
-    super(problems.map((p) => `${p.field} ${p.message}`).join('; '));
-    this.name = 'MerchantError';
-  }
-}
+export class MerchantError extends InvalidDefinition {}
 
 /** `mid` from the URL (API) or from the object itself (application.yml). */
 export function parseMerchant(raw: unknown, at = 'merchant', midFromPath?: string): Merchant {
-  const problems: FieldProblem[] = [];
+  const problems: FieldError[] = [];
   const bad = (field: string, message: string) => problems.push({ field: at ? `${at}.${field}` : field, message });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new MerchantError([{ field: at || 'body', message: 'must be an object with webhookUrl, and optionally secrets and active' }]);
@@ -73,7 +64,7 @@ export function parseMerchant(raw: unknown, at = 'merchant', midFromPath?: strin
 
 export function parseMerchants(raw: unknown, at = 'merchants'): Merchant[] {
   if (!Array.isArray(raw)) throw new MerchantError([{ field: at, message: 'must be a list of merchants' }]);
-  const problems: FieldProblem[] = [];
+  const problems: FieldError[] = [];
   const out: Merchant[] = [];
   const seen = new Set<string>();
   raw.forEach((item, i) => {

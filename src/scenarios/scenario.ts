@@ -22,6 +22,7 @@
  * A request may also name its rule in the header `X-Hamster-Scenario: <name>`;
  * that rule then applies whatever its match says.
  */
+import { InvalidDefinition, type FieldError } from '../errors.js';
 import { FAIL_REASONS, isFailReason, type FailReason } from '../payments/payment.js';
 
 export type TextMatch = { exact: string } | { prefix: string } | { glob: string };
@@ -75,17 +76,7 @@ export interface Scenario {
   source: Record<string, unknown>;
 }
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-export class ScenarioError extends Error {
-  constructor(readonly problems: FieldProblem[]) {
-    super(problems.map((p) => `${p.field} ${p.message}`).join('; '));
-    this.name = 'ScenarioError';
-  }
-}
+export class ScenarioError extends InvalidDefinition {}
 
 export const HEADER = 'x-hamster-scenario';
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -99,7 +90,7 @@ const MAX_DELAY_MS = 24 * 3_600_000;
 /** Parses and checks a list of rules; names must be unique. */
 export function parseScenarios(raw: unknown, at = 'scenarios'): Scenario[] {
   if (!Array.isArray(raw)) throw new ScenarioError([{ field: at, message: 'must be a list of rules' }]);
-  const problems: FieldProblem[] = [];
+  const problems: FieldError[] = [];
   const rules: Scenario[] = [];
   const names = new Set<string>();
   raw.forEach((item, i) => {
@@ -118,7 +109,7 @@ export function parseScenarios(raw: unknown, at = 'scenarios'): Scenario[] {
 }
 
 export function parseScenario(raw: unknown, at = 'scenario'): Scenario {
-  const problems: FieldProblem[] = [];
+  const problems: FieldError[] = [];
   const bad = (field: string, message: string) => problems.push({ field: `${at}.${field}`, message });
   if (!isObject(raw)) throw new ScenarioError([{ field: at, message: 'must be an object with name, match and effect' }]);
   for (const key of Object.keys(raw)) if (!['name', 'match', 'effect'].includes(key)) bad(key, 'is not a rule field (name, match, effect)');
