@@ -6,7 +6,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, type Running } from './setup/process.js';
+import { killAll, runCli, type Running } from './setup/process.js';
 import { startReceiver, type Receiver } from './setup/receiver.js';
 import { tempDir } from './setup/tmp.js';
 
@@ -19,12 +19,7 @@ beforeEach(async () => {
   receiver = await startReceiver();
 });
 afterEach(async () => {
-  for (const r of running.splice(0)) {
-    if (r.child.exitCode === null && r.child.signalCode === null) {
-      r.kill('SIGKILL');
-      await r.exited;
-    }
-  }
+  await killAll(running);
   await receiver.close();
   dir.remove();
 });

@@ -6,19 +6,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, type Running } from './setup/process.js';
+import { killAll, runCli, type Running } from './setup/process.js';
 import { tempDir } from './setup/tmp.js';
 
 let dir: ReturnType<typeof tempDir>;
 const running: Running[] = [];
 beforeEach(() => (dir = tempDir()));
 afterEach(async () => {
-  for (const r of running.splice(0)) {
-    if (r.child.exitCode === null && r.child.signalCode === null) {
-      r.kill('SIGKILL');
-      await r.exited;
-    }
-  }
+  await killAll(running);
   dir.remove();
 });
 

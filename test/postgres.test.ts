@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import { MIGRATIONS, migrate } from '../src/db/migrate.js';
 import { HAS_POSTGRES, SKIP_NOTE, createSchema } from './setup/postgres.js';
-import { runCli, type Running } from './setup/process.js';
+import { killAll, runCli, type Running } from './setup/process.js';
 import { startTestApp } from './setup/app.js';
 import { startReceiver, type Receiver } from './setup/receiver.js';
 import { tempDir } from './setup/tmp.js';
@@ -31,12 +31,7 @@ describe.skipIf(!HAS_POSTGRES)(HAS_POSTGRES ? 'PostgreSQL, several instances' : 
     await admin.connect();
   });
   afterEach(async () => {
-    for (const r of running.splice(0)) {
-      if (r.child.exitCode === null && r.child.signalCode === null) {
-        r.kill('SIGKILL');
-        await r.exited;
-      }
-    }
+    await killAll(running);
     await admin.end();
     await receiver.close();
     dir.remove();

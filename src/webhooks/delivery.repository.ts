@@ -144,15 +144,8 @@ function deliveryRow(args: NewDeliveryArgs) {
   };
 }
 
-export interface NewDeliveryArgs {
-  paymentId: number;
-  tid: string;
-  webhookId: string;
-  eventStatus: EventStatus;
-  origin: DeliveryOrigin;
-  mid: string | null;
-  url: string;
-  payload: string;
+export interface NewDeliveryArgs
+  extends Pick<Delivery, 'paymentId' | 'tid' | 'webhookId' | 'eventStatus' | 'origin' | 'mid' | 'url' | 'payload'> {
   now: number;
   /** HELD: not sent until claimed by a re-send or the trigger. */
   held?: boolean;

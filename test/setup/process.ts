@@ -70,3 +70,13 @@ export function runCli(args: string[], o: { cwd: string; env?: Record<string, st
     },
   };
 }
+
+/** Kills (SIGKILL) every process in `running` that is still alive, waits for each, and empties the list. */
+export async function killAll(running: Running[]): Promise<void> {
+  for (const r of running.splice(0)) {
+    if (r.child.exitCode === null && r.child.signalCode === null) {
+      r.kill('SIGKILL');
+      await r.exited;
+    }
+  }
+}
