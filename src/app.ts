@@ -22,7 +22,7 @@ import type { PaymentProcess } from './payments/payment.js';
 import type { PaymentNotify } from './payments/payment.routes.js';
 import { transactionView } from './payments/payment.routes.js';
 import { randomForPayments } from './payments/random.js';
-import { Store } from './store.js';
+import { Store } from './store/store.js';
 import { systemClock, type Clock } from './time.js';
 import { VERSION } from './version.js';
 import { afterAttempt, isDelivered, type RetryPolicy } from './webhooks/backoff.js';

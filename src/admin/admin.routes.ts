@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import { DEFAULT_MID, parseMerchant, type Merchant } from '../merchants/merchant.js';
 import { Problem } from '../payments/payment.schemas.js';
 import { parseScenario, parseScenarios, type Scenario } from '../scenarios/scenario.js';
-import type { Store } from '../store.js';
+import type { Store } from '../store/store.js';
 import type { Control } from './control.js';
 
 export interface AdminDeps {

@@ -5,10 +5,10 @@
  * instance changes them: it watches their versions every second.
  */
 import type { Database } from '../db/database.js';
-import { readSetting, settingVersions, writeSetting } from '../db/settings.repository.js';
+import { readSetting, settingVersions, writeSetting } from '../store/settings.repository.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_MID, resolveMerchant, type Merchant, type Resolution, type UnknownMidPolicy } from '../merchants/merchant.js';
-import * as repo from '../merchants/merchant.repository.js';
+import * as repo from '../store/merchant.repository.js';
 import { parseScenarios, type Scenario } from '../scenarios/scenario.js';
 import type { Clock } from '../time.js';
 

@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { registerBrowseRoutes, type Streams } from '../payments/browse.routes.js';
 import { registerPaymentRoutes, type PaymentNotify } from '../payments/payment.routes.js';
 import type { RandomFor } from '../payments/random.js';
-import type { Delivery, Store } from '../store.js';
+import type { Delivery, Store } from '../store/store.js';
 import type { DeliveryOutcome } from '../worker/dispatcher.js';
 import type { Hangs } from './hangs.js';
 import { registerHealthRoutes } from './health.routes.js';

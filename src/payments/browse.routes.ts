@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import { ValidationFailed } from '../errors.js';
 import type { EventBus, HamsterEvent } from '../events.js';
 import type { HttpServer } from '../http/server.js';
-import type { Store } from '../store.js';
+import type { Store } from '../store/store.js';
 import { PAYMENT_STATUSES } from './payment.js';
 import { transactionView } from './payment.routes.js';
 import { Problem, TransactionView } from './payment.schemas.js';

@@ -6,7 +6,7 @@
  */
 import type { Resolution } from '../merchants/merchant.js';
 import { pickDelay, selectScenario, type AcceptBehaviour, type Scenario } from '../scenarios/scenario.js';
-import type { AcceptPlan } from '../store.js';
+import type { AcceptPlan } from '../store/store.js';
 import type { NewPayment } from './payment.js';
 import type { RandomFor } from './random.js';
 

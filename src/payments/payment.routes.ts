@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { AppError, PaymentNotFound, ValidationFailed } from '../errors.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store.js';
+import type { Store } from '../store/store.js';
 import { toLocalDateTime, toLocalDateTimeOrNull } from '../time.js';
 import { isDelivered } from '../webhooks/backoff.js';
 import type { DeliveryOutcome } from '../worker/dispatcher.js';

@@ -5,7 +5,7 @@
  * payment already final with that status; refuse (409) the other status.
  */
 import { PaymentNotFound, StatusConflict } from '../errors.js';
-import type { Store, Delivery } from '../store.js';
+import type { Store, Delivery } from '../store/store.js';
 import type { DeliveryOutcome } from '../worker/dispatcher.js';
 import { isFinal, type FailReason, type FinalStatus, type Outcome, type PaymentProcess } from './payment.js';
 

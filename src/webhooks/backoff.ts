@@ -11,7 +11,7 @@
  * with Retry-After waits at least that long. Anything else waits for the next
  * slot; after the last one the delivery is DEAD.
  */
-import type { NextState } from './delivery.repository.js';
+import type { NextState } from '../store/delivery.repository.js';
 import type { Random } from '../payments/random.js';
 
 const S = 1000;

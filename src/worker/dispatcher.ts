@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../log.js';
 import { Batcher } from './batcher.js';
-import type { AttemptResult, Delivery, NextState, Store } from '../store.js';
+import type { AttemptResult, Delivery, NextState, Store } from '../store/store.js';
 import type { Clock } from '../time.js';
 import type { SendResult, SendWebhook } from '../webhooks/sender.js';
 

@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../log.js';
 import type { Outcome, PaymentProcess } from '../payments/payment.js';
-import type { Finalized, Store } from '../store.js';
+import type { Finalized, Store } from '../store/store.js';
 
 export interface ProcessorOptions {
   store: Store;

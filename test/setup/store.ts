@@ -5,7 +5,7 @@
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from '../../src/payments/ids.js';
-import { Store, type StoreOptions } from '../../src/store.js';
+import { Store, type StoreOptions } from '../../src/store/store.js';
 import type { Clock } from '../../src/time.js';
 import { HAS_POSTGRES, createSchema } from './postgres.js';
 import { tempDir } from './tmp.js';

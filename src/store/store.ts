@@ -7,25 +7,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from './db/database.js';
-import { StatusConflict, StoreUnavailable } from './errors.js';
-import { AcceptQueue } from './payments/accept-queue.js';
-import * as browse from './payments/browse.repository.js';
-import * as idempotency from './payments/idempotency.repository.js';
-import { makeTid, type ApprovalNumbers, type Snowflake, type TidSuffixSource } from './payments/ids.js';
-import { isFinal, type EventStatus, type FinalStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from './payments/payment.js';
-import { REORDER_MAX_HOLD_MS, type ScenarioEffect } from './scenarios/scenario.js';
-import * as payments from './payments/payment.repository.js';
-import * as workers from './payments/worker-id.repository.js';
-import type { Clock } from './time.js';
-import { firstAttemptAt, type RetryPolicy } from './webhooks/backoff.js';
-import * as deliveries from './webhooks/delivery.repository.js';
-import { webhookBody } from './webhooks/payload.js';
-import { webhookIdFor } from './webhooks/signing.js';
+import type { Database } from '../db/database.js';
+import { StatusConflict, StoreUnavailable } from '../errors.js';
+import { AcceptQueue } from './accept-queue.js';
+import * as browse from './browse.repository.js';
+import * as idempotency from './idempotency.repository.js';
+import { makeTid, type ApprovalNumbers, type Snowflake, type TidSuffixSource } from '../payments/ids.js';
+import { isFinal, type EventStatus, type FinalStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
+import { REORDER_MAX_HOLD_MS, type ScenarioEffect } from '../scenarios/scenario.js';
+import * as payments from './payment.repository.js';
+import * as workers from './worker-id.repository.js';
+import type { Clock } from '../time.js';
+import { firstAttemptAt, type RetryPolicy } from '../webhooks/backoff.js';
+import * as deliveries from './delivery.repository.js';
+import { webhookBody } from '../webhooks/payload.js';
+import { webhookIdFor } from '../webhooks/signing.js';
 
-export type { Attempt, AttemptResult, Delivery, DeliveryOrigin, NextState } from './webhooks/delivery.repository.js';
-export type { BeginResult } from './payments/idempotency.repository.js';
-export type { Overview, PaymentFilter } from './payments/browse.repository.js';
+export type { Attempt, AttemptResult, Delivery, DeliveryOrigin, NextState } from './delivery.repository.js';
+export type { BeginResult } from './idempotency.repository.js';
+export type { Overview, PaymentFilter } from './browse.repository.js';
 
 export interface StoreOptions {
   database: Database;

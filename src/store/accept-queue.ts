@@ -11,8 +11,8 @@ import type { Insertable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { PaymentProcessesTable } from '../db/schema.js';
 import { StoreUnavailable } from '../errors.js';
-import { makeTid, type Snowflake, type TidSuffixSource } from './ids.js';
-import type { PaymentProcess } from './payment.js';
+import { makeTid, type Snowflake, type TidSuffixSource } from '../payments/ids.js';
+import type { PaymentProcess } from '../payments/payment.js';
 import { insertPaymentProcesses } from './payment.repository.js';
 
 /** Every column a new payment is given; the rest start NULL. */

@@ -1,7 +1,7 @@
 /** The SQL behind the dashboard: filtered, paged lists and the overview's counts. */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { PaymentProcess, PaymentStatus } from './payment.js';
+import type { PaymentProcess, PaymentStatus } from '../payments/payment.js';
 import { toPaymentProcess } from './payment.repository.js';
 
 export interface PaymentFilter {

@@ -1,7 +1,7 @@
 /** The SQL of the merchant registry. */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { Merchant } from './merchant.js';
+import type { Merchant } from '../merchants/merchant.js';
 
 export async function listMerchants(db: Kysely<DB>): Promise<Merchant[]> {
   const rows = await db.selectFrom('merchants').selectAll().orderBy('mid').execute();

@@ -4,7 +4,7 @@
  * Instances watch the versions and reload what changed.
  */
 import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { DB } from '../db/schema.js';
 
 export async function readSetting(db: Kysely<DB>, key: string): Promise<{ value: string; version: number } | null> {
   const row = await db.selectFrom('hamster_settings').select(['value', 'version']).where('key', '=', key).executeTakeFirst();

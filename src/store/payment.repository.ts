@@ -8,7 +8,7 @@ import type { Capabilities } from '../db/capabilities.js';
 import type { DB, PaymentProcessesTable } from '../db/schema.js';
 import { lazyPrepared } from '../db/prepared.js';
 import type { ScenarioEffect } from '../scenarios/scenario.js';
-import type { FailReason, Outcome, PaymentProcess, PaymentStatus } from './payment.js';
+import type { FailReason, Outcome, PaymentProcess, PaymentStatus } from '../payments/payment.js';
 
 type Row = Selectable<PaymentProcessesTable>;
 

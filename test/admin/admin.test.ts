@@ -4,10 +4,10 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { RETRY_PRESETS } from '../src/webhooks/backoff.js';
-import { startTestApp, type TestApp } from './setup/app.js';
-import { startReceiver, type Receiver } from './setup/receiver.js';
+import { loadConfig } from '../../src/config.js';
+import { RETRY_PRESETS } from '../../src/webhooks/backoff.js';
+import { startTestApp, type TestApp } from '../setup/app.js';
+import { startReceiver, type Receiver } from '../setup/receiver.js';
 
 let t: TestApp | null = null;
 const receivers: Receiver[] = [];

@@ -6,13 +6,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/database.js';
-import { SchemaTooNew, migrate } from '../src/db/migrate.js';
-import { StoreUnavailable } from '../src/errors.js';
-import { TID_PATTERN } from '../src/payments/ids.js';
-import type { NewPayment } from '../src/payments/payment.js';
-import type { Store } from '../src/store.js';
-import { backends, makeStore } from './setup/store.js';
+import type { Database } from '../../src/db/database.js';
+import { SchemaTooNew, migrate } from '../../src/db/migrate.js';
+import { StoreUnavailable } from '../../src/errors.js';
+import { TID_PATTERN } from '../../src/payments/ids.js';
+import type { NewPayment } from '../../src/payments/payment.js';
+import type { Store } from '../../src/store/store.js';
+import { backends, makeStore } from '../setup/store.js';
 
 const WEBHOOK = 'http://127.0.0.1:1/hook';
 const PLAN = { webhookUrl: WEBHOOK, mid: null, scenario: null, effect: null };
@@ -337,7 +337,7 @@ describe.each(backends())('store on $name', (backend) => {
 
 describe('store on sqlite specifically', () => {
   it('commits an accepted payment before returning: another connection sees it at once', async () => {
-    const { sqliteBackend } = await import('./setup/store.js');
+    const { sqliteBackend } = await import('../setup/store.js');
     const opened = await sqliteBackend.open();
     const store = makeStore(opened.database);
     const p = await store.acceptPayment(payment(), PLAN);

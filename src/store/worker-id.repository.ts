@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB } from '../db/schema.js';
 import { StoreUnavailable } from '../errors.js';
-import { SNOWFLAKE_MAX_WORKER } from './ids.js';
+import { SNOWFLAKE_MAX_WORKER } from '../payments/ids.js';
 
 /** Must run inside a write transaction, so two starting processes cannot pick the same id. */
 export async function leaseWorkerId(
