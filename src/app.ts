@@ -9,18 +9,19 @@ import { Control } from './admin/control.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
-import { EventBus } from './events.js';
+import { EngineEvents, type DeliveryOutcome, type EngineEvent } from './events.js';
+import { EventBus, Streams } from './http/event-stream.js';
 import { Hangs } from './http/hangs.js';
 import { Metrics } from './http/metrics.js';
 import { registerRoutes } from './http/routes.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
-import { Streams } from './payments/browse.routes.js';
+import { paymentView } from './http/browse.routes.js';
 import { createLogger, type Logger } from './log.js';
 import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from './payments/ids.js';
 import { decidePayment } from './payments/outcome.js';
 import type { PaymentProcess } from './payments/payment.js';
-import type { PaymentNotify } from './payments/payment.routes.js';
-import { transactionView } from './payments/payment.routes.js';
+import { PaymentServices } from './payments/payment.services.js';
+import { PROFILES, webhookRenderer } from './profiles/registry.js';
 import { randomForPayments } from './payments/random.js';
 import { Store } from './store/store.js';
 import { systemClock, type Clock } from './time.js';
@@ -28,7 +29,7 @@ import { VERSION } from './version.js';
 import { afterAttempt, isDelivered, type RetryPolicy } from './webhooks/backoff.js';
 import { createSender, type Sender } from './webhooks/sender.js';
 import { deliverySigner, secretKey } from './webhooks/signing.js';
-import { Dispatcher, type DeliveryOutcome } from './worker/dispatcher.js';
+import { Dispatcher } from './worker/dispatcher.js';
 import { Poller } from './worker/poller.js';
 import { Processor } from './worker/processor.js';
 
@@ -57,7 +58,11 @@ export class App {
   readonly control: Control;
   readonly processor: Processor;
   readonly dispatcher: Dispatcher;
+  /** The after-commit event port: metrics, the event stream and the dispatcher subscribe here. */
+  readonly engineEvents: EngineEvents;
+  /** The stream behind /api/events (and `hamster-pg tail`). */
   readonly events = new EventBus();
+  readonly services: PaymentServices;
   readonly metrics: Metrics;
   /** Names this process in claims and worker-id leases. */
   readonly instanceId = randomUUID();
@@ -89,6 +94,7 @@ export class App {
       random: options.random ?? Math.random,
     };
 
+    this.engineEvents = new EngineEvents((err) => log.error({ err }, 'an event listener failed'));
     this.store = new Store({
       database,
       clock,
@@ -100,6 +106,8 @@ export class App {
       retry,
       idempotencyTtlMs: config.payment.idempotency.ttlMs,
       instanceId: this.instanceId,
+      webhooks: webhookRenderer,
+      delayRandomFor: randomForPayments(seed === null ? null : `${seed}:delay`),
     });
     this.control = new Control({
       database,
@@ -120,7 +128,7 @@ export class App {
       sign: this.signer(webhook.secrets),
       next: (delivery, result, now) => afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: retry }),
       onDelivered: (delivery) => (this.control.reorders() ? this.store.releaseReordered(delivery) : undefined),
-      onAttempt: (outcome) => this.attempted(outcome),
+      onAttempt: (outcome) => this.engineEvents.emit({ type: 'attempted', outcome }),
       log,
     });
     const randomFor = randomForPayments(seed);
@@ -129,10 +137,7 @@ export class App {
       store: this.store,
       batchSize: polling.batchSize,
       decide: (payment) => decidePayment(payment.effect, randomFor(payment.id), successRate),
-      onFinalized: (finalized) => {
-        this.notify.finalized(finalized.map((f) => f.payment));
-        this.dispatcher.wake();
-      },
+      onFinalized: (finalized) => this.engineEvents.emit({ type: 'finalized', payments: finalized.map((f) => f.payment) }),
       log,
     });
 
@@ -149,7 +154,19 @@ export class App {
     loop('reloading scenarios and merchants', CONTROL_REFRESH_MS, CONTROL_REFRESH_MS, () => this.control.refresh());
     loop('worker id heartbeat', HEARTBEAT_EVERY_MS, HEARTBEAT_EVERY_MS, () => this.heartbeat(), () => this.leasedWorkerId);
 
+    this.services = new PaymentServices({
+      store: this.store,
+      control: this.control,
+      events: this.engineEvents,
+      deliver: (delivery) => this.dispatcher.deliver(delivery),
+      dispatch: (delivery) => this.dispatcher.send(delivery),
+      log,
+    });
+    this.engineEvents.subscribe((event) => this.onEngineEvent(event));
+
     registerRoutes(http, {
+      profiles: PROFILES,
+      services: this.services,
       store: this.store,
       control: this.control,
       database,
@@ -159,13 +176,9 @@ export class App {
       streams: this.streams,
       metrics: this.metrics,
       hangs: this.hangs,
-      notify: this.notify,
       instanceId: this.instanceId,
-      deliver: (delivery) => this.dispatcher.deliver(delivery),
-      wakeDispatcher: () => this.dispatcher.wake(),
       processNow: () => this.processNow(),
       stopping: () => this.stopping !== null,
-      delayRandomFor: randomForPayments(seed === null ? null : `${seed}:delay`),
     });
   }
 
@@ -300,26 +313,33 @@ export class App {
     });
   }
 
-  /** Metrics and the event stream hear about payments here. */
-  private readonly notify: PaymentNotify = {
-    accepted: (payment) => {
-      this.metrics.paymentAccepted();
-      this.emitPayment('accepted', payment);
-    },
-    finalized: (payments) => {
-      for (const payment of payments) {
-        this.metrics.paymentFinalized(payment.status);
-        this.emitPayment('finalized', payment);
-      }
-    },
-    cancelled: (payment) => {
-      this.metrics.paymentFinalized('CANCELLED');
-      this.emitPayment('cancelled', payment);
-    },
-  };
+  /** The one subscriber to the engine's events: metrics, the event stream, and the dispatcher. */
+  private onEngineEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'accepted':
+        this.metrics.paymentAccepted();
+        this.emitPayment('accepted', event.payment);
+        return;
+      case 'finalized':
+        for (const payment of event.payments) {
+          this.metrics.paymentFinalized(payment.status);
+          this.emitPayment('finalized', payment);
+        }
+        this.dispatcher.wake();
+        return;
+      case 'cancelled':
+        this.metrics.paymentFinalized('CANCELLED');
+        this.emitPayment('cancelled', event.payment);
+        this.dispatcher.wake();
+        return;
+      case 'attempted':
+        this.attempted(event.outcome);
+        return;
+    }
+  }
 
   private emitPayment(change: 'accepted' | 'finalized' | 'cancelled', payment: PaymentProcess): void {
-    if (this.events.active) this.events.emit({ type: 'payment', change, at: Date.now(), payment: transactionView(payment) });
+    if (this.events.active) this.events.emit({ type: 'payment', change, at: Date.now(), payment: paymentView(payment) });
   }
 
   private attempted({ delivery, result, next }: DeliveryOutcome): void {

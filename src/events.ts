@@ -1,57 +1,44 @@
 /**
- * What happens to payments and webhooks, as a stream for the dashboard and
- * `hamster-pg tail` (Server-Sent Events at /api/events) and for metrics.
- * In-process: each instance tells about the work it does itself.
+ * The one after-commit event port: what happened to payments and their
+ * webhooks, told once the change is committed. Services, the processor and
+ * the dispatcher emit; app.ts subscribes metrics, the event stream and the
+ * dispatcher (which wakes up for new webhooks) — nobody fans out by hand.
  */
-import type { TransactionView } from './payments/payment.schemas.js';
+import type { PaymentProcess } from './payments/payment.js';
+import type { AttemptResult, Delivery, NextState } from './store/delivery.repository.js';
 
-export type HamsterEvent =
-  | {
-      type: 'payment';
-      /** accepted, finalized (by the scheduler or the trigger), or cancelled. */
-      change: 'accepted' | 'finalized' | 'cancelled';
-      at: number;
-      payment: TransactionView;
-    }
-  | {
-      type: 'webhook';
-      at: number;
-      tid: string;
-      deliveryId: number;
-      webhookId: string;
-      eventStatus: string;
-      attemptNo: number;
-      delivered: boolean;
-      responseCode: number | null;
-      error: string | null;
-      durationMs: number;
-      /** Where the delivery stands after this attempt. */
-      state: 'PENDING' | 'DELIVERED' | 'DEAD';
-      /** Time from the final state to this attempt's success, when it delivered. */
-      latencyMs: number | null;
-    };
+/** One webhook attempt, recorded, and where its delivery stands after it. */
+export interface DeliveryOutcome {
+  delivery: Delivery;
+  result: AttemptResult;
+  next: NextState;
+}
 
-export type Listener = (event: HamsterEvent) => void;
+export type EngineEvent =
+  | { type: 'accepted'; payment: PaymentProcess }
+  /** Finalized by the scheduler or the trigger; each owes its webhook. */
+  | { type: 'finalized'; payments: readonly PaymentProcess[] }
+  | { type: 'cancelled'; payment: PaymentProcess }
+  | { type: 'attempted'; outcome: DeliveryOutcome };
 
-export class EventBus {
-  private readonly listeners = new Set<Listener>();
+export type EngineListener = (event: EngineEvent) => void;
 
-  /** True when someone listens: callers skip building events otherwise. */
-  get active(): boolean {
-    return this.listeners.size > 0;
+export class EngineEvents {
+  private readonly listeners: EngineListener[] = [];
+
+  constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
+
+  subscribe(listener: EngineListener): void {
+    this.listeners.push(listener);
   }
 
-  on(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  emit(event: HamsterEvent): void {
+  emit(event: EngineEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(event);
-      } catch {
-        // A listener's failure is its own; the others still hear.
+      } catch (error) {
+        // A listener's failure is its own; the change is committed and the others still hear.
+        this.onListenerError(error);
       }
     }
   }

@@ -38,3 +38,18 @@ export function localDateStamp(epochMs: number): string {
 export function toLocalDateTimeOrNull(epochMs: number | null): string | null {
   return epochMs === null ? null : toLocalDateTime(epochMs);
 }
+
+/** `2026-02-05`, `2026-02-05T10:00[:05]` (server time) or ISO-8601 with a zone → epoch ms. */
+export function parseInstant(text: string): number | null {
+  const local = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (local) {
+    const [, y, mo, d, h = '0', mi = '0', s = '0'] = local;
+    const ms = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)).getTime();
+    return Number.isNaN(ms) ? null : ms;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text)) {
+    const ms = Date.parse(text);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  return null;
+}

@@ -8,11 +8,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
 import { Type } from 'typebox';
-import { AppError, InvalidDefinition, ValidationFailed } from '../errors.js';
+import {
+  AdminTokenRequired,
+  DataResetDisabled,
+  DefaultMerchant,
+  InvalidDefinition,
+  MerchantNotFound,
+  ScenarioExists,
+  ScenarioNotFound,
+  ValidationFailed,
+} from '../errors.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_MID, parseMerchant, type Merchant } from '../merchants/merchant.js';
-import { Problem } from '../payments/payment.schemas.js';
+import { Problem } from '../http/problem.js';
 import { parseScenario, parseScenarios, type Scenario } from '../scenarios/scenario.js';
 import type { Store } from '../store/store.js';
 import type { Control } from './control.js';
@@ -67,7 +76,7 @@ export function registerAdminRoutes(app: HttpServer, deps: AdminDeps): void {
         { schema: { tags: ['admin'], summary: 'Empty the store (payments, webhooks, idempotency keys)', response: { 403: Problem, ...noContent } } },
         async (_request, reply) => {
           if (!deps.allowDataReset) {
-            throw new AppError(403, 'DATA_RESET_DISABLED', 'Data reset disabled', 'Set admin.allow-data-reset: true to allow emptying the store');
+            throw new DataResetDisabled();
           }
           await deps.store.resetData();
           deps.log.warn('store emptied by DELETE /api/admin/data');
@@ -88,7 +97,7 @@ function checkToken(request: FastifyRequest, token: string | null): void {
     given.length === token.length &&
     timingSafeEqual(Buffer.from(given), Buffer.from(token));
   if (!ok) {
-    throw new AppError(401, 'ADMIN_TOKEN_REQUIRED', 'Admin token required', 'Send Authorization: Bearer <admin.token> to use /api/admin');
+    throw new AdminTokenRequired();
   }
 }
 
@@ -153,7 +162,7 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
       }
       const rules = [...control.scenarios()];
       if (rules.some((r) => r.name === rule.name)) {
-        throw new AppError(409, 'SCENARIO_EXISTS', 'Scenario exists', `A scenario rule named ${rule.name} exists; PUT /api/admin/scenarios/${rule.name} replaces it`);
+        throw new ScenarioExists(rule.name);
       }
       rules.splice(Math.min(request.query.position ?? rules.length, rules.length), 0, rule);
       await save(rules);
@@ -204,7 +213,7 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
 
 function findRule(control: Control, name: string): Scenario {
   const rule = control.scenarios().find((r) => r.name === name);
-  if (!rule) throw new AppError(404, 'SCENARIO_NOT_FOUND', 'Scenario not found', `No scenario rule named ${name}`);
+  if (!rule) throw new ScenarioNotFound(name);
   return rule;
 }
 
@@ -254,7 +263,7 @@ function registerMerchantRoutes(admin: AdminServer, deps: AdminDeps): void {
     async (request, reply) => {
       const { mid } = request.params;
       if (mid === DEFAULT_MID) {
-        throw new AppError(409, 'DEFAULT_MERCHANT', 'Default merchant', `${DEFAULT_MID} takes every payment without a mid; set it inactive instead`);
+        throw new DefaultMerchant(DEFAULT_MID);
       }
       findMerchant(control, mid);
       await control.deleteMerchant(mid);
@@ -265,7 +274,7 @@ function registerMerchantRoutes(admin: AdminServer, deps: AdminDeps): void {
 
 function findMerchant(control: Control, mid: string): Merchant {
   const merchant = control.merchant(mid);
-  if (!merchant) throw new AppError(404, 'MERCHANT_NOT_FOUND', 'Merchant not found', `No merchant with mid ${mid}`);
+  if (!merchant) throw new MerchantNotFound(mid);
   return merchant;
 }
 

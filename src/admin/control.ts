@@ -7,7 +7,7 @@
 import type { Database } from '../db/database.js';
 import { readSetting, settingVersions, writeSetting } from '../store/settings.repository.js';
 import type { Logger } from '../log.js';
-import { DEFAULT_MID, resolveMerchant, type Merchant, type Resolution, type UnknownMidPolicy } from '../merchants/merchant.js';
+import { DEFAULT_MERCHANT_NAME, DEFAULT_MID, resolveMerchant, type Merchant, type MerchantRecord, type Resolution, type UnknownMidPolicy } from '../merchants/merchant.js';
 import * as repo from '../store/merchant.repository.js';
 import { parseScenarios, type Scenario } from '../scenarios/scenario.js';
 import type { Clock } from '../time.js';
@@ -29,7 +29,7 @@ export interface ControlOptions {
 
 export class Control {
   private rules: readonly Scenario[] = [];
-  private byMid = new Map<string, Merchant>();
+  private byMid = new Map<string, MerchantRecord>();
   private versions = new Map<string, number>();
 
   constructor(private readonly o: ControlOptions) {}
@@ -41,7 +41,7 @@ export class Control {
     const configured = this.o.configuredMerchants;
     await db.transaction().execute(async (trx) => {
       if (!configured.some((m) => m.mid === DEFAULT_MID)) {
-        await repo.upsertMerchant(trx, { mid: DEFAULT_MID, webhookUrl: this.o.defaultWebhookUrl, secrets: [], active: true }, now);
+        await repo.upsertMerchant(trx, { mid: DEFAULT_MID, webhookUrl: this.o.defaultWebhookUrl, secrets: [], active: true, name: DEFAULT_MERCHANT_NAME }, now);
       }
       for (const m of configured) await repo.upsertMerchant(trx, m, now);
       await writeSetting(trx, MERCHANTS, String(now));
@@ -83,11 +83,11 @@ export class Control {
     this.versions.set(SCENARIOS, version);
   }
 
-  merchants(): Merchant[] {
+  merchants(): MerchantRecord[] {
     return [...this.byMid.values()].sort((a, b) => a.mid.localeCompare(b.mid));
   }
 
-  merchant(mid: string): Merchant | undefined {
+  merchant(mid: string): MerchantRecord | undefined {
     return this.byMid.get(mid);
   }
 

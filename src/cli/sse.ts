@@ -1,5 +1,5 @@
 /** Reads hamster-pg's event stream (/api/events, Server-Sent Events). */
-import type { HamsterEvent } from '../events.js';
+import type { HamsterEvent } from '../http/event-stream.js';
 
 /** Yields events until the stream ends or `signal` aborts. */
 export async function* readEvents(url: string, signal: AbortSignal): AsyncGenerator<HamsterEvent> {

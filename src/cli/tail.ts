@@ -1,6 +1,6 @@
 /** `hamster-pg tail`: follows the live event stream in the terminal. */
 import { parseArgs } from 'node:util';
-import type { HamsterEvent } from '../events.js';
+import type { HamsterEvent } from '../http/event-stream.js';
 import { call, painter, serviceUrl, statusColor, type Paint } from './common.js';
 import { readEvents } from './sse.js';
 

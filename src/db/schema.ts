@@ -36,6 +36,8 @@ export interface PaymentProcessesTable {
   /** Not to be processed before this instant (a scripted processing delay). */
   process_after: number | null;
   cancelled_at: number | null;
+  /** The wire contract (profile) it was taken through: its views and webhooks speak it. */
+  profile: Generated<string>;
 }
 
 /**
@@ -129,6 +131,10 @@ export interface MerchantsTable {
   secrets: string;
   active: number;
   updated_at: number;
+  /** What the hamster-world contract shows of a MID. */
+  name: string | null;
+  api_key: string | null;
+  created_at: number | null;
 }
 
 /** Shared settings (the scenario rules), with a version every instance watches. */

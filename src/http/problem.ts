@@ -4,7 +4,8 @@
  * which request failed; the details go to the log.
  */
 import type { FastifyError } from 'fastify';
-import { AppError, type FieldError } from '../errors.js';
+import { Type } from 'typebox';
+import { DomainError, ScenarioFault, type ErrorCode, type FieldError } from '../errors.js';
 
 export interface ProblemBody {
   type: string;
@@ -14,6 +15,16 @@ export interface ProblemBody {
   code: string;
   errors?: FieldError[];
 }
+
+/** The problem body as a schema: documents (and serializes) every error answer. */
+export const Problem = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  code: Type.String(),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+});
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -30,9 +41,37 @@ interface ValidationIssue {
   params?: Record<string, unknown>;
 }
 
+/** The HTTP status and title of each domain error's code: the one place codes meet HTTP. */
+const PROBLEMS: Readonly<Record<ErrorCode, { status: number; title: string }>> = {
+  VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
+  MALFORMED_JSON: { status: 400, title: 'Malformed JSON' },
+  FORBIDDEN_PROPERTY: { status: 400, title: 'Forbidden property' },
+  UNKNOWN_SCENARIO: { status: 400, title: 'Unknown scenario' },
+  ADMIN_TOKEN_REQUIRED: { status: 401, title: 'Admin token required' },
+  MERCHANT_INACTIVE: { status: 403, title: 'Merchant inactive' },
+  DATA_RESET_DISABLED: { status: 403, title: 'Data reset disabled' },
+  PAYMENT_NOT_FOUND: { status: 404, title: 'Payment not found' },
+  MID_NOT_FOUND: { status: 404, title: 'MID not found' },
+  SCENARIO_NOT_FOUND: { status: 404, title: 'Scenario not found' },
+  MERCHANT_NOT_FOUND: { status: 404, title: 'Merchant not found' },
+  STATUS_CONFLICT: { status: 409, title: 'Payment status conflict' },
+  IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'Idempotency key in use' },
+  SCENARIO_EXISTS: { status: 409, title: 'Scenario exists' },
+  DEFAULT_MERCHANT: { status: 409, title: 'Default merchant' },
+  MERCHANT_UNKNOWN: { status: 422, title: 'Unknown merchant' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused' },
+  // The status a scenario scripted (500, 503 or 429): see statusOf.
+  SCENARIO_FAULT: { status: 500, title: 'Scripted fault' },
+  STORE_UNAVAILABLE: { status: 503, title: 'Store unavailable' },
+};
+
+export function statusOf(error: DomainError): number {
+  return error instanceof ScenarioFault ? error.answer : PROBLEMS[error.code].status;
+}
+
 /** Turns a thrown error into the problem to answer; `requestId` names a 5xx in the log. */
 export function toProblem(error: unknown, requestId: string): ProblemBody {
-  if (error instanceof AppError) return problem(error.status, error.code, error.title, error.message, error.errors);
+  if (error instanceof DomainError) return problem(statusOf(error), error.code, PROBLEMS[error.code].title, error.message, error.errors);
   const e = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
   if (Array.isArray(e.validation)) {
     const errors = fieldErrors(e.validation, e.validationContext ?? 'body');

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import secureJson from 'secure-json-parse';
-import { AppError } from '../errors.js';
+import { DomainError, ForbiddenProperty, MalformedJson } from '../errors.js';
 import type { Logger } from '../log.js';
 import { registerDocs } from './docs.js';
 import { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem.js';
@@ -51,8 +51,8 @@ export async function createHttpServer(logger: Logger, version: string): Promise
       const message = (error as Error).message;
       done(
         /prototype/i.test(message)
-          ? new AppError(400, 'FORBIDDEN_PROPERTY', 'Forbidden property', 'The body may not contain __proto__ or constructor.prototype keys')
-          : new AppError(400, 'MALFORMED_JSON', 'Malformed JSON', `The body is not valid JSON: ${message}`),
+          ? new ForbiddenProperty('The body may not contain __proto__ or constructor.prototype keys')
+          : new MalformedJson(`The body is not valid JSON: ${message}`),
         undefined,
       );
     }
@@ -71,8 +71,8 @@ export async function createHttpServer(logger: Logger, version: string): Promise
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = toProblem(error, request.id);
-  // A 5xx a scenario scripted (an AppError) is the service doing its job, not an error.
-  if (body.status >= 500 && !(error instanceof AppError)) request.log.error({ err: error, reqId: request.id }, 'request failed');
+  // A 5xx a scenario scripted (a DomainError) is the service doing its job, not an error.
+  if (body.status >= 500 && !(error instanceof DomainError)) request.log.error({ err: error, reqId: request.id }, 'request failed');
   else request.log.debug({ code: body.code, detail: body.detail }, 'request refused');
   void reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }

@@ -18,6 +18,8 @@ const secretList = list(webhookSecret, 0, 10);
 const SECRETS_ALLOWED = 'whsec_ followed by base64 of at least 16 bytes';
 
 export const DEFAULT_MID = 'hamster_dummy_mid_001';
+/** The default merchant's name, as the upstream hamster-pg seeds it. */
+export const DEFAULT_MERCHANT_NAME = 'Hamster Cash Gateway';
 export const MID_PATTERN = /^[\x21-\x7e]{1,100}$/;
 
 export interface Merchant {
@@ -26,6 +28,16 @@ export interface Merchant {
   /** `whsec_…` secrets; empty: the global `payment.webhook.secret`. */
   secrets: string[];
   active: boolean;
+  /** A display name (the hamster-world contract's merchantName); unset: kept as stored. */
+  name?: string | null;
+}
+
+/** A merchant as stored: with its API key (minted at registration) and its times. */
+export interface MerchantRecord extends Merchant {
+  name: string | null;
+  apiKey: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export class MerchantError extends InvalidDefinition {}
@@ -39,7 +51,7 @@ export function parseMerchant(raw: unknown, at = 'merchant', midFromPath?: strin
   }
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
-    if (!['mid', 'webhookUrl', 'webhook-url', 'secrets', 'active'].includes(key)) bad(key, 'is not a merchant field (mid, webhookUrl, secrets, active)');
+    if (!['mid', 'webhookUrl', 'webhook-url', 'secrets', 'active', 'name'].includes(key)) bad(key, 'is not a merchant field (mid, webhookUrl, secrets, active, name)');
   }
   const mid = midFromPath ?? r.mid;
   if (typeof mid !== 'string' || !MID_PATTERN.test(mid)) bad('mid', 'must be 1-100 printable ASCII characters');
@@ -58,8 +70,9 @@ export function parseMerchant(raw: unknown, at = 'merchant', midFromPath?: strin
     if (typeof r.active === 'boolean') active = r.active;
     else bad('active', 'must be true or false');
   }
+  if (r.name !== undefined && (typeof r.name !== 'string' || r.name.trim() === '' || r.name.length > 200)) bad('name', 'must be 1-200 characters');
   if (problems.length > 0) throw new MerchantError(problems);
-  return { mid: mid as string, webhookUrl: webhookUrl!, secrets, active };
+  return { mid: mid as string, webhookUrl: webhookUrl!, secrets, active, ...(typeof r.name === 'string' ? { name: r.name } : {}) };
 }
 
 export function parseMerchants(raw: unknown, at = 'merchants'): Merchant[] {

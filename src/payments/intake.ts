@@ -5,10 +5,9 @@
  * call itself, and which merchant the payment is for. Pure.
  */
 import type { Resolution } from '../merchants/merchant.js';
-import { pickDelay, selectScenario, type AcceptBehaviour, type Scenario } from '../scenarios/scenario.js';
+import { selectScenario, type AcceptBehaviour, type Scenario } from '../scenarios/scenario.js';
 import type { AcceptPlan } from '../store/store.js';
 import type { NewPayment } from './payment.js';
-import type { RandomFor } from './random.js';
 
 export type Intake =
   | { kind: 'unknown-scenario'; name: string }
@@ -17,15 +16,17 @@ export type Intake =
   | { kind: 'accept'; plan: AcceptPlan; rule: Scenario | null };
 
 export function planIntake(args: {
+  /** The wire contract (profile) the payment came through. */
+  profile: string;
   input: NewPayment;
+  /** The merchant the request names (the contract says where: the seed's echo.mid, hamster-world's midId). */
+  mid: string | null;
   header: string | null;
   rules: readonly Scenario[];
   resolve: (mid: string | null) => Resolution;
-  /** Where a delay drawn from a range comes from (seeded runs repeat). */
-  delayRandomFor: RandomFor;
 }): Intake {
   const { input } = args;
-  const mid = typeof input.echo?.mid === 'string' ? input.echo.mid : null;
+  const { mid } = args;
   const selected = selectScenario(args.rules, { ...input, mid }, args.header);
   if ('unknownName' in selected) return { kind: 'unknown-scenario', name: selected.unknownName };
   const rule = selected.rule;
@@ -35,14 +36,13 @@ export function planIntake(args: {
   if ('refused' in merchant) return { kind: 'refused', why: merchant.refused, mid: merchant.mid };
 
   const plan: AcceptPlan = {
+    profile: args.profile,
     webhookUrl: merchant.merchant.webhookUrl,
     mid: merchant.merchant.mid,
     scenario: rule?.name ?? null,
     effect: rule?.effect ?? null,
   };
   const delay = rule?.effect.delay;
-  if (delay) {
-    plan.delayMs = delay.minMs === delay.maxMs ? delay.minMs : (id) => pickDelay(delay, args.delayRandomFor(id));
-  }
+  if (delay) plan.delay = { minMs: delay.minMs, maxMs: delay.maxMs };
   return { kind: 'accept', plan, rule };
 }

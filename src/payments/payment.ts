@@ -89,6 +89,8 @@ export interface PaymentProcess {
   /** Not processed before this instant (a scripted delay). */
   processAfter: number | null;
   cancelledAt: number | null;
+  /** The wire contract (profile) it was taken through; its views and webhooks speak that contract. */
+  profile: string;
 }
 
 /** What the accept endpoint hands to the store. */

@@ -28,6 +28,7 @@ export interface NewRow {
   scenario: string | null;
   effect: string | null;
   process_after: number | null;
+  profile: string;
 }
 
 type Row = NewRow & Pick<Insertable<PaymentProcessesTable>, 'public_id' | 'tid'> & { public_id: string; tid: string };
@@ -57,6 +58,7 @@ function stored(row: Row, id: number, echo: Record<string, unknown> | null): Pay
     effect: row.effect === null ? null : (JSON.parse(row.effect) as PaymentProcess['effect']),
     processAfter: row.process_after,
     cancelledAt: null,
+    profile: row.profile,
   };
 }
 

@@ -13,6 +13,7 @@ export interface PaymentFilter {
   orderId?: string;
   tid?: string;
   mid?: string;
+  profile?: string;
   /** Paging: only ids below this (the previous page's last). */
   before?: number;
   limit: number;
@@ -29,6 +30,7 @@ export async function listPayments(db: Kysely<DB>, f: PaymentFilter): Promise<Pa
   if (f.orderId) q = q.where(sql<boolean>`order_id like ${likePrefix(f.orderId)} escape '\\'`);
   if (f.tid) q = q.where('tid', '=', f.tid);
   if (f.mid) q = q.where('mid', '=', f.mid);
+  if (f.profile) q = q.where('profile', '=', f.profile);
   if (f.before !== undefined) q = q.where('id', '<', f.before);
   const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
   return rows.map(toPaymentProcess);
@@ -110,4 +112,48 @@ export async function backlog(db: Kysely<DB>, now: number): Promise<{ pendingPay
       .executeTakeFirstOrThrow(),
   ]);
   return { pendingPayments: Number(pending.n) + Number(processing.n), dueDeliveries: Number(due.n) };
+}
+
+/** Final payments of one contract, for a contract's own paged lists (newest result first). */
+export interface FinalPaymentFilter {
+  profile: string;
+  statuses: readonly PaymentStatus[];
+  mid?: string;
+  /** Order ids containing this. */
+  orderId?: string;
+  /** processed_at ≥ from, < to (epoch ms). */
+  processedFrom?: number;
+  processedTo?: number;
+}
+
+export async function pageFinalPayments(
+  db: Kysely<DB>,
+  f: FinalPaymentFilter,
+  page: { offset: number; limit: number | null },
+): Promise<{ items: PaymentProcess[]; total: number }> {
+  let q = db.selectFrom('payment_processes').where('profile', '=', f.profile).where('status', 'in', f.statuses);
+  if (f.mid) q = q.where('mid', '=', f.mid);
+  if (f.orderId) q = q.where(sql<boolean>`order_id like ${`%${f.orderId.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+  if (f.processedFrom !== undefined) q = q.where('processed_at', '>=', f.processedFrom);
+  if (f.processedTo !== undefined) q = q.where('processed_at', '<', f.processedTo);
+  const ordered = q.selectAll().orderBy('processed_at', 'desc').orderBy('id', 'desc');
+  // SQLite needs a LIMIT before an OFFSET: -1 is its "no limit"; a whole list has no offset.
+  const items = page.limit === null ? ordered : ordered.limit(page.limit).offset(page.offset);
+  const [rows, count] = await Promise.all([items.execute(), q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()]);
+  return { items: rows.map(toPaymentProcess), total: Number(count.n) };
+}
+
+/** Per payment: how many webhook attempts were made, and when the last one was. */
+export async function attemptSummaries(
+  db: Kysely<DB>,
+  paymentIds: readonly number[],
+): Promise<Map<number, { count: number; lastAt: number }>> {
+  if (paymentIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('webhook_attempts')
+    .select((eb) => ['payment_process_id', eb.fn.countAll().as('n'), eb.fn.max('attempted_at').as('last')])
+    .where('payment_process_id', 'in', paymentIds)
+    .groupBy('payment_process_id')
+    .execute();
+  return new Map(rows.map((r) => [Number(r.payment_process_id), { count: Number(r.n), lastAt: Number(r.last) }]));
 }

@@ -284,6 +284,19 @@ export async function claimWaitingDelivery(
   return row ? toDelivery(row) : null;
 }
 
+/** The body first announced for this event of this payment: a re-send repeats it byte for byte. */
+export async function firstPayload(db: Kysely<DB>, args: { paymentId: number; eventStatus: EventStatus }): Promise<string | null> {
+  const row = await db
+    .selectFrom('webhook_deliveries')
+    .select('payload')
+    .where('payment_process_id', '=', args.paymentId)
+    .where('event_status', '=', args.eventStatus)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.payload ?? null;
+}
+
 /**
  * A webhook was delivered: `reorder` deliveries to the same URL created
  * before it are due now — they arrive after a later one, as scripted.

@@ -36,6 +36,7 @@ export function toPaymentProcess(row: Row): PaymentProcess {
     effect: row.effect === null ? null : (JSON.parse(row.effect) as ScenarioEffect),
     processAfter: row.process_after === null ? null : Number(row.process_after),
     cancelledAt: row.cancelled_at === null ? null : Number(row.cancelled_at),
+    profile: row.profile,
   };
 }
 

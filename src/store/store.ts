@@ -13,14 +13,15 @@ import { AcceptQueue } from './accept-queue.js';
 import * as browse from './browse.repository.js';
 import * as idempotency from './idempotency.repository.js';
 import { makeTid, type ApprovalNumbers, type Snowflake, type TidSuffixSource } from '../payments/ids.js';
-import { isFinal, type EventStatus, type FinalStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
-import { REORDER_MAX_HOLD_MS, type ScenarioEffect } from '../scenarios/scenario.js';
+import { isFinal, type EventStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
+import { pickDelay, type ScenarioEffect } from '../scenarios/scenario.js';
+import type { RandomFor } from '../payments/random.js';
+import { scriptedDeliveries } from '../webhooks/outbox-plan.js';
 import * as payments from './payment.repository.js';
 import * as workers from './worker-id.repository.js';
 import type { Clock } from '../time.js';
 import { firstAttemptAt, type RetryPolicy } from '../webhooks/backoff.js';
 import * as deliveries from './delivery.repository.js';
-import { webhookBody } from '../webhooks/payload.js';
 import { webhookIdFor } from '../webhooks/signing.js';
 
 export type { Attempt, AttemptResult, Delivery, DeliveryOrigin, NextState } from './delivery.repository.js';
@@ -41,6 +42,18 @@ export interface StoreOptions {
   idempotencyTtlMs: number;
   /** Names this process in claims (`claimed_by`) and worker-id leases. */
   instanceId: string;
+  /** Renders a payment's webhook in its own contract's words (the profiles). */
+  webhooks: WebhookRenderer;
+  /** Where a processing delay drawn from a range comes from (seeded runs repeat); default Math.random. */
+  delayRandomFor?: RandomFor;
+}
+
+/**
+ * The port through which the store gets a webhook's body: the bytes the
+ * outbox keeps and every attempt, retry and re-send sends.
+ */
+export interface WebhookRenderer {
+  render(payment: PaymentProcess, event: EventStatus): string;
 }
 
 export interface Decision {
@@ -56,14 +69,22 @@ export interface Finalized {
   deliveries: deliveries.Delivery[];
 }
 
-/** How an accepted payment is to be handled, as its merchant and scenario rule say. */
+/** How an accepted payment is to be handled, as its contract, merchant and scenario rule say. */
 export interface AcceptPlan {
+  /** The wire contract (profile) it came through. */
+  profile: string;
   webhookUrl: string;
   mid: string | null;
   scenario: string | null;
   effect: ScenarioEffect | null;
-  /** A processing delay: fixed, or picked once the payment's id is known. */
-  delayMs?: number | ((paymentId: number) => number);
+  /** A scripted processing delay; a range is drawn from once the payment's id is known. */
+  delay?: DelayRange;
+}
+
+/** Identifiers minted for a payment before it is stored (see `acceptWithKey`). */
+export interface PaymentIds {
+  publicId: string;
+  tid: string;
 }
 
 /** A Snowflake worker lease whose heartbeat is older than this is free for another process. */
@@ -76,9 +97,11 @@ const APPROVAL_TRIES = 5;
 
 export class Store {
   private readonly accepts: AcceptQueue;
+  private readonly delayRandomFor: RandomFor;
 
   constructor(private readonly o: StoreOptions) {
     this.accepts = new AcceptQueue({ database: o.database, snowflake: o.snowflake, tidSuffix: o.tidSuffix });
+    this.delayRandomFor = o.delayRandomFor ?? (() => Math.random);
   }
 
   get database(): Database {
@@ -89,62 +112,88 @@ export class Store {
     return this.o.webhookTimeoutMs + this.o.leaseMs;
   }
 
-  /**
-   * Inserts a PENDING payment and resolves once it is committed; a tid
-   * collision is retried with a new tid, never surfaced. Plain payments are
-   * group-committed (see accept-queue.ts). With `idem`, the response that
-   * replays this request is stored in the same transaction.
-   */
-  async acceptPayment(
-    input: NewPayment,
-    plan: AcceptPlan,
-    idem?: { key: string; render: (payment: PaymentProcess) => { code: number; body: string } },
-  ): Promise<PaymentProcess> {
-    const { db, caps } = this.o.database;
-    const now = this.o.clock();
-    const echo = input.echo === null ? null : JSON.stringify(input.echo);
-    const pickDelay = typeof plan.delayMs === 'function' ? plan.delayMs : null;
-    const row = {
+  /** Fresh identifiers for a payment about to be stored. */
+  mintIds(now = this.o.clock()): PaymentIds {
+    return { publicId: this.o.snowflake.nextBase62(), tid: makeTid(now, this.o.tidSuffix()) };
+  }
+
+  private newRow(input: NewPayment, plan: AcceptPlan, now: number) {
+    const fixed = plan.delay && plan.delay.minMs === plan.delay.maxMs ? plan.delay.minMs : null;
+    return {
       order_id: input.orderId,
       user_public_id: input.userPublicId,
       amount: input.amount,
       status: 'PENDING' as const,
-      echo,
+      echo: input.echo === null ? null : JSON.stringify(input.echo),
       webhook_url: plan.webhookUrl,
       requested_at: now,
       mid: plan.mid,
       scenario: plan.scenario,
       effect: plan.effect === null ? null : JSON.stringify(plan.effect),
-      process_after: typeof plan.delayMs === 'number' ? now + plan.delayMs : null,
+      process_after: fixed === null ? null : now + fixed,
+      profile: plan.profile,
     };
+  }
+
+  /**
+   * Inserts a PENDING payment and resolves once it is committed; a tid
+   * collision is retried with a new tid, never surfaced. Plain payments are
+   * group-committed (see accept-queue.ts).
+   */
+  async acceptPayment(input: NewPayment, plan: AcceptPlan): Promise<PaymentProcess> {
+    const now = this.o.clock();
+    const row = this.newRow(input, plan, now);
     // The common case: grouped with the other accepts of this moment into one commit.
-    if (!idem && !pickDelay) return this.accepts.insert(row, input.echo);
-    let publicId = this.o.snowflake.nextBase62();
+    if (!plan.delay || row.process_after !== null) return this.accepts.insert(row, input.echo);
     for (let i = 0; i < TID_TRIES; i++) {
-      const values = { ...row, public_id: publicId, tid: makeTid(now, this.o.tidSuffix()) };
-      try {
-        return await db.transaction().execute(async (trx) => {
-          let payment = await payments.insertPaymentProcess(trx, values);
-          if (pickDelay) {
-            // A delay drawn from a range depends on the payment's id (seeded runs repeat).
-            const processAfter = now + pickDelay(payment.id);
-            await payments.setProcessAfter(trx, payment.id, processAfter);
-            payment = { ...payment, processAfter };
-          }
-          if (idem) {
-            const { code, body } = idem.render(payment);
-            await idempotency.completeKey(trx, { key: idem.key, code, body, paymentId: payment.id });
-          }
-          return payment;
-        });
-      } catch (error) {
-        // Leased worker ids keep public ids distinct; should two processes
-        // still share one (configured alike), the next id is simply taken.
-        if (caps.isUniqueViolation(error, 'payment_processes', 'public_id')) publicId = this.o.snowflake.nextBase62();
-        else if (!caps.isUniqueViolation(error, 'payment_processes', 'tid')) throw error;
-      }
+      const stored = await this.insertOne(row, this.mintIds(now), plan.delay, null);
+      if (stored !== null) return stored;
     }
     throw new StoreUnavailable(`Could not find a free tid for today after ${TID_TRIES} tries`);
+  }
+
+  /**
+   * A payment taken with an Idempotency-Key: stored together with the
+   * response that replays it (its exact text), under identifiers the caller
+   * minted (`mintIds`) and rendered that response with. Null when the tid or
+   * public id was taken meanwhile: mint new ones and render again.
+   */
+  acceptWithKey(
+    input: NewPayment,
+    plan: AcceptPlan,
+    idem: { key: string; ids: PaymentIds; code: number; body: string },
+  ): Promise<PaymentProcess | null> {
+    const now = this.o.clock();
+    return this.insertOne(this.newRow(input, plan, now), idem.ids, plan.delay, idem);
+  }
+
+  private async insertOne(
+    row: ReturnType<Store['newRow']>,
+    ids: PaymentIds,
+    delay: DelayRange | undefined,
+    idem: { key: string; code: number; body: string } | null,
+  ): Promise<PaymentProcess | null> {
+    const { db, caps } = this.o.database;
+    const values = { ...row, public_id: ids.publicId, tid: ids.tid };
+    try {
+      return await db.transaction().execute(async (trx) => {
+        let payment = await payments.insertPaymentProcess(trx, values);
+        if (delay && row.process_after === null) {
+          // A delay drawn from a range depends on the payment's id (seeded runs repeat).
+          const processAfter = row.requested_at + pickDelay(delay, this.delayRandomFor(payment.id));
+          await payments.setProcessAfter(trx, payment.id, processAfter);
+          payment = { ...payment, processAfter };
+        }
+        if (idem) await idempotency.completeKey(trx, { key: idem.key, code: idem.code, body: idem.body, paymentId: payment.id });
+        return payment;
+      });
+    } catch (error) {
+      // Leased worker ids keep public ids distinct; should two processes
+      // still share one (configured alike), new identifiers are simply taken.
+      if (caps.isUniqueViolation(error, 'payment_processes', 'public_id')) return null;
+      if (caps.isUniqueViolation(error, 'payment_processes', 'tid')) return null;
+      throw error;
+    }
   }
 
   /** Starts a request with an Idempotency-Key: new, a replay, a different request, or one still in flight. */
@@ -237,7 +286,8 @@ export class Store {
    * `fenced`, a PROCESSING payment must still hold the claim token it was
    * decided under. Payments whose compare-and-set lost are left alone and
    * not returned. With `claimDelivery` the deliveries start claimed by the
-   * caller, who sends them now.
+   * caller, who sends them now. Each webhook is rendered (by the payment's
+   * profile) before the transaction; the outbox keeps those bytes.
    */
   async finalize(
     decisions: readonly Decision[],
@@ -247,13 +297,21 @@ export class Store {
     const { db, caps } = this.o.database;
     for (let attempt = 1; ; attempt++) {
       const now = this.o.clock();
+      const planned = decisions.map(({ payment, outcome }) => {
+        const approvalNo = outcome.status === 'SUCCESS' ? this.o.approvals.next(now) : null;
+        const final = finalState(payment, outcome, approvalNo, now);
+        const base = { ...this.deliveryFor(final, outcome.status, opts.origin), now };
+        const owed: deliveries.NewDeliveryArgs[] = opts.claimDelivery
+          ? [{ ...base, claimedUntil: now + this.deliveryLeaseMs, claimedBy: this.o.instanceId }]
+          : scriptedDeliveries(base, payment.effect, this.o.retry);
+        return { payment, outcome, approvalNo, owed };
+      });
       try {
         return await db.transaction().execute(async (trx) => {
           // Each payment's compare-and-set on its own; their final rows and
           // webhooks in one statement each.
-          const finals: Array<{ payment: PaymentProcess; status: FinalStatus }> = [];
-          for (const { payment, outcome } of decisions) {
-            const approvalNo = outcome.status === 'SUCCESS' ? this.o.approvals.next(now) : null;
+          const won: Array<{ payment: PaymentProcess; owed: deliveries.NewDeliveryArgs[] }> = [];
+          for (const { payment, outcome, approvalNo, owed } of planned) {
             const final = await payments.finalizePaymentProcess(trx, {
               id: payment.id,
               from: opts.from,
@@ -262,19 +320,14 @@ export class Store {
               approvalNo,
               now,
             });
-            if (final !== null) finals.push({ payment: final, status: outcome.status });
+            if (final !== null) won.push({ payment: final, owed });
           }
           await payments.insertFinalPayments(
             trx,
-            finals.map((f) => f.payment),
+            won.map((f) => f.payment),
           );
-          const owed = finals.flatMap(({ payment, status }): deliveries.NewDeliveryArgs[] =>
-            opts.claimDelivery
-              ? [{ ...this.deliveryFor(payment, status, opts.origin), now, claimedUntil: now + this.deliveryLeaseMs, claimedBy: this.o.instanceId }]
-              : this.scriptedDeliveries(payment, status, opts.origin, now),
-          );
-          const made = await deliveries.createDeliveries(trx, owed);
-          return finals.map(({ payment }) => {
+          const made = await deliveries.createDeliveries(trx, won.flatMap((w) => w.owed));
+          return won.map(({ payment }) => {
             const own = made.filter((d) => d.paymentId === payment.id);
             return { payment, delivery: own[0]!, deliveries: own };
           });
@@ -288,7 +341,8 @@ export class Store {
   /**
    * A final payment's webhook, claimed by the caller to be sent now: the
    * delivery of it that waits for a retry, if there is one (its wait is cut
-   * short), otherwise a new MANUAL delivery — also after a DEAD one.
+   * short), otherwise a new MANUAL delivery of the same bytes as the first —
+   * also after a DEAD one.
    */
   async resendNow(payment: PaymentProcess): Promise<deliveries.Delivery> {
     const status = payment.status;
@@ -300,8 +354,11 @@ export class Store {
     const by = this.o.instanceId;
     const waiting = await deliveries.claimWaitingDelivery(db, { paymentId: payment.id, eventStatus: status, leaseUntil, by });
     if (waiting) return waiting;
+    const announced = await deliveries.firstPayload(db, { paymentId: payment.id, eventStatus: status });
+    const fresh = this.deliveryFor(payment, status, 'MANUAL');
     return deliveries.createDelivery(db, {
-      ...this.deliveryFor(payment, status, 'MANUAL'),
+      ...fresh,
+      payload: announced ?? fresh.payload,
       now,
       claimedUntil: leaseUntil,
       claimedBy: by,
@@ -317,34 +374,8 @@ export class Store {
       origin,
       mid: payment.mid,
       url: payment.webhookUrl,
-      payload: JSON.stringify(webhookBody({ ...payment, status })),
+      payload: this.o.webhooks.render(payment, status),
     };
-  }
-
-  /** The deliveries a final state owes, shaped by the payment's scenario (`effect.webhook`). */
-  private scriptedDeliveries(
-    payment: PaymentProcess,
-    status: EventStatus,
-    origin: deliveries.DeliveryOrigin,
-    now: number,
-  ): deliveries.NewDeliveryArgs[] {
-    const base = { ...this.deliveryFor(payment, status, origin), now };
-    const due = firstAttemptAt(now, this.o.retry);
-    const behaviour = payment.effect?.webhook ?? { kind: 'normal' as const };
-    switch (behaviour.kind) {
-      case 'none':
-        return [{ ...base, held: true }];
-      case 'delay':
-        return [{ ...base, dueAt: due + behaviour.ms }];
-      case 'duplicate':
-        return Array.from({ length: behaviour.copies }, () => ({ ...base, dueAt: due }));
-      case 'reorder':
-        return [{ ...base, dueAt: now + REORDER_MAX_HOLD_MS, reorder: true }];
-      case 'bad-signature':
-        return [{ ...base, dueAt: due, badSignature: true }];
-      case 'normal':
-        return [{ ...base, dueAt: due }];
-    }
   }
 
   /**
@@ -353,15 +384,16 @@ export class Store {
    */
   async cancel(payment: PaymentProcess): Promise<Finalized | null> {
     const now = this.o.clock();
+    const owed = {
+      ...this.deliveryFor({ ...payment, status: 'CANCELLED', cancelledAt: now }, 'CANCELLED', 'AUTO'),
+      now,
+      dueAt: firstAttemptAt(now, this.o.retry),
+    };
     return this.o.database.db.transaction().execute(async (trx) => {
       const cancelled = await payments.cancelPaymentProcess(trx, { id: payment.id, now });
       if (cancelled === null) return null;
       await payments.insertFinalPayment(trx, cancelled);
-      const delivery = await deliveries.createDelivery(trx, {
-        ...this.deliveryFor(cancelled, 'CANCELLED', 'AUTO'),
-        now,
-        dueAt: firstAttemptAt(now, this.o.retry),
-      });
+      const delivery = await deliveries.createDelivery(trx, owed);
       return { payment: cancelled, delivery, deliveries: [delivery] };
     });
   }
@@ -435,6 +467,14 @@ export class Store {
     return browse.backlog(this.o.database.db, this.o.clock());
   }
 
+  pageFinalPayments(filter: browse.FinalPaymentFilter, page: { offset: number; limit: number | null }) {
+    return browse.pageFinalPayments(this.o.database.db, filter, page);
+  }
+
+  attemptSummaries(paymentIds: readonly number[]) {
+    return browse.attemptSummaries(this.o.database.db, paymentIds);
+  }
+
   listAttempts(paymentId: number): Promise<deliveries.Attempt[]> {
     return deliveries.listAttempts(this.o.database.db, paymentId);
   }
@@ -442,4 +482,18 @@ export class Store {
   listDeliveries(paymentId: number): Promise<deliveries.Delivery[]> {
     return deliveries.listDeliveries(this.o.database.db, paymentId);
   }
+}
+
+type DelayRange = { minMs: number; maxMs: number };
+
+/** The payment as finalizing it will leave it (what its webhook announces). */
+function finalState(payment: PaymentProcess, outcome: Outcome, approvalNo: string | null, now: number): PaymentProcess {
+  return {
+    ...payment,
+    status: outcome.status,
+    approvalNo: outcome.status === 'SUCCESS' ? approvalNo : null,
+    failReason: outcome.status === 'FAILED' ? outcome.reason : null,
+    processedAt: now,
+    processingStartedAt: payment.processingStartedAt ?? now,
+  };
 }

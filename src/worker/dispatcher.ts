@@ -4,6 +4,7 @@
  * send freeing its slot for the next due delivery — so one slow receiver holds
  * one slot for at most the request timeout and never stalls the rest.
  */
+import type { DeliveryOutcome } from '../events.js';
 import type { Logger } from '../log.js';
 import { Batcher } from './batcher.js';
 import type { AttemptResult, Delivery, NextState, Store } from '../store/store.js';
@@ -26,11 +27,7 @@ export interface DispatcherOptions {
   log: Logger;
 }
 
-export interface DeliveryOutcome {
-  delivery: Delivery;
-  result: AttemptResult;
-  next: NextState;
-}
+export type { DeliveryOutcome };
 
 export class Dispatcher {
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -80,6 +77,11 @@ export class Dispatcher {
       this.o.log.warn({ ...fields, error: result.error, retryAt: new Date(next.dueAt).toISOString() }, 'webhook not delivered; will retry');
     } else this.o.log.warn({ ...fields, error: result.error }, 'webhook not delivered; no attempt left (DEAD)');
     return { delivery, result, next };
+  }
+
+  /** Sends one claimed delivery in the background, tracked like the dispatcher's own sends (a stop waits for it). */
+  send(delivery: Delivery): void {
+    this.track(this.deliver(delivery));
   }
 
   /** Asks for a pump on the next turn of the event loop (coalesced). */

@@ -5,6 +5,7 @@
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from '../../src/payments/ids.js';
+import { webhookRenderer } from '../../src/profiles/registry.js';
 import { Store, type StoreOptions } from '../../src/store/store.js';
 import type { Clock } from '../../src/time.js';
 import { HAS_POSTGRES, createSchema } from './postgres.js';
@@ -84,5 +85,6 @@ export function makeStore(
     retry: o.retry ?? { scheduleMs: [0, 5_000, 300_000], jitterPercent: 0, random: () => 0.5 },
     idempotencyTtlMs: 86_400_000,
     instanceId: o.instanceId ?? 'test-instance',
+    webhooks: webhookRenderer,
   });
 }

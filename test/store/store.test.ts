@@ -15,7 +15,7 @@ import type { Store } from '../../src/store/store.js';
 import { backends, makeStore } from '../setup/store.js';
 
 const WEBHOOK = 'http://127.0.0.1:1/hook';
-const PLAN = { webhookUrl: WEBHOOK, mid: null, scenario: null, effect: null };
+const PLAN = { profile: 'seed', webhookUrl: WEBHOOK, mid: null, scenario: null, effect: null };
 const payment = (i = 1): NewPayment => ({
   orderId: `ORD_${i}`,
   userPublicId: 'USR_1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { webhookBody } from '../../src/webhooks/payload.js';
+import { webhookBody } from '../../../src/profiles/seed/seed.webhook.js';
 
 const echo = { mid: 'hamster_dummy_mid_001', orderNumber: 'CGW_DUMMY_1', gatewayReferenceId: 'CGW_DUMMY_2' };
 

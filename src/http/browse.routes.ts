@@ -3,17 +3,32 @@
  * list of payments, the overview's counts, and a live stream of events
  * (Server-Sent Events).
  */
-import type { ServerResponse } from 'node:http';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { ValidationFailed } from '../errors.js';
-import type { EventBus, HamsterEvent } from '../events.js';
-import type { HttpServer } from '../http/server.js';
+import { parseInstant } from '../time.js';
+import type { EventBus, Streams } from './event-stream.js';
+import type { HttpServer } from './server.js';
 import type { Store } from '../store/store.js';
-import { PAYMENT_STATUSES } from './payment.js';
-import { transactionView } from './payment.routes.js';
-import { Problem, TransactionView } from './payment.schemas.js';
+import { PAYMENT_STATUSES } from '../payments/payment.js';
+import type { PaymentProcess } from '../payments/payment.js';
+import { PROFILE_NAMES } from '../profiles/registry.js';
+import { TransactionView } from '../profiles/seed/seed.schemas.js';
+import { transactionView } from '../profiles/seed/seed.views.js';
+import { Problem } from './problem.js';
+
+/** The operator's view of any payment: the seed's transaction view, and the contract it came through. */
+export const PaymentView = Type.Object({
+  ...TransactionView.properties,
+  profile: Type.String({ description: 'the wire contract (profile) it was taken through' }),
+});
+export type PaymentView = Static<typeof PaymentView>;
+
+export function paymentView(p: PaymentProcess): PaymentView {
+  return { ...transactionView(p), profile: p.profile };
+}
 
 const ListQuery = Type.Object({
+  profile: Type.Optional(Type.Enum([...PROFILE_NAMES])),
   status: Type.Optional(Type.Enum([...PAYMENT_STATUSES])),
   from: Type.Optional(Type.String({ description: 'requested at or after: 2026-02-05 or 2026-02-05T10:00 (server time), or ISO-8601 with a zone' })),
   to: Type.Optional(Type.String({ description: 'requested before (same forms as from)' })),
@@ -41,21 +56,6 @@ const Stats = Type.Object({
 
 const MINUTES = 15;
 
-/** `2026-02-05`, `2026-02-05T10:00[:05]` (server time) or ISO-8601 with a zone → epoch ms. */
-export function parseInstant(text: string): number | null {
-  const local = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
-  if (local) {
-    const [, y, mo, d, h = '0', mi = '0', s = '0'] = local;
-    const ms = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)).getTime();
-    return Number.isNaN(ms) ? null : ms;
-  }
-  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text)) {
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return null;
-}
-
 export function registerBrowseRoutes(app: HttpServer, deps: { store: Store; events: EventBus; streams: Streams }): void {
   app.get(
     '/api/payments',
@@ -64,7 +64,7 @@ export function registerBrowseRoutes(app: HttpServer, deps: { store: Store; even
         summary: 'List payments, newest first, with filters and paging',
         tags: ['dashboard'],
         querystring: ListQuery,
-        response: { 200: Type.Object({ items: Type.Array(TransactionView), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }), 400: Problem },
+        response: { 200: Type.Object({ items: Type.Array(PaymentView), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }), 400: Problem },
       },
     },
     async (request) => {
@@ -81,6 +81,7 @@ export function registerBrowseRoutes(app: HttpServer, deps: { store: Store; even
       const limit = q.limit ?? 50;
       const items = await deps.store.listPayments({
         ...(q.status ? { status: q.status } : {}),
+        ...(q.profile ? { profile: q.profile } : {}),
         ...(instant('from') === undefined ? {} : { from: instant('from')! }),
         ...(instant('to') === undefined ? {} : { to: instant('to')! }),
         ...(q.orderId ? { orderId: q.orderId } : {}),
@@ -89,7 +90,7 @@ export function registerBrowseRoutes(app: HttpServer, deps: { store: Store; even
         ...(q.before === undefined ? {} : { before: q.before }),
         limit,
       });
-      return { items: items.map(transactionView), nextBefore: items.length === limit ? items.at(-1)!.id : null };
+      return { items: items.map(paymentView), nextBefore: items.length === limit ? items.at(-1)!.id : null };
     },
   );
 
@@ -140,46 +141,4 @@ function minuteText(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-/** Open event streams, so a stop can end them (they would keep the server from closing). */
-export class Streams {
-  private readonly open_ = new Set<ServerResponse>();
-  /** Buffered bytes past which a slow reader misses events (and is told to resync). */
-  static readonly MAX_BUFFER = 1024 * 1024;
-
-  open(res: ServerResponse, events: EventBus): void {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
-    let lagging = false;
-    const send = (event: HamsterEvent) => {
-      if (res.writableLength > Streams.MAX_BUFFER) {
-        lagging = true;
-        return;
-      }
-      if (lagging) {
-        res.write('event: resync\ndata: {}\n\n');
-        lagging = false;
-      }
-      const { type, ...data } = event;
-      res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
-    const off = events.on(send);
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    this.open_.add(res);
-    res.on('close', () => {
-      off();
-      clearInterval(ping);
-      this.open_.delete(res);
-    });
-  }
-
-  closeAll(): void {
-    for (const res of this.open_) res.end();
-  }
 }

@@ -3,7 +3,7 @@
  * same codes and messages — and the cancellation webhook of the Cash
  * Gateway's later versions. Pure.
  */
-import { failCode, type EventStatus, type FailReason } from '../payments/payment.js';
+import { failCode, type EventStatus, type FailReason } from '../../payments/payment.js';
 
 export interface SuccessWebhook {
   status: 'SUCCESS';

@@ -1,0 +1,37 @@
+/** The payment services bound to their dependencies: what every profile's routes call. */
+import { acceptPayment, type AcceptRequest, type AcceptResult } from './accept.service.js';
+import { cancelPayment, type CancelResult } from './cancel.service.js';
+import type { FailReason, FinalStatus, PaymentProcess } from './payment.js';
+import { requeueWebhook, resendWebhook, type BelongsTo, type RequeueResult, type ResendResult } from './resend.service.js';
+import type { ServiceDeps } from './services.js';
+import { triggerWebhook, type TriggerResult } from './trigger.service.js';
+
+export class PaymentServices {
+  constructor(readonly deps: ServiceDeps) {}
+
+  accept(req: AcceptRequest): Promise<AcceptResult> {
+    return acceptPayment(this.deps, req);
+  }
+
+  cancel(tid: string, belongsTo?: BelongsTo): Promise<CancelResult> {
+    return cancelPayment(this.deps, tid, belongsTo);
+  }
+
+  trigger(args: { tid: string; status: FinalStatus; reason: FailReason | null }): Promise<TriggerResult> {
+    return triggerWebhook(this.deps, args);
+  }
+
+  /** Sends the webhook again now and answers with the attempt. */
+  resend(tid: string): Promise<ResendResult> {
+    return resendWebhook(this.deps, tid);
+  }
+
+  /** Sends the webhook again in the background (through the outbox: a stop or a crash cannot lose it). */
+  requeue(tid: string, belongsTo: BelongsTo): Promise<RequeueResult> {
+    return requeueWebhook(this.deps, tid, belongsTo);
+  }
+
+  find(tid: string): Promise<PaymentProcess | null> {
+    return this.deps.store.findPayment(tid);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * How the hamster-world contract shows payments, MIDs and pages, and the
+ * webhook body it sends. Pure.
+ */
+import type { MerchantRecord } from '../../merchants/merchant.js';
+import type { EventStatus, PaymentProcess, PaymentStatus } from '../../payments/payment.js';
+import { toLocalDateTime, toLocalDateTimeOrNull } from '../../time.js';
+import {
+  ACK_MESSAGE,
+  type HwPaymentStatus,
+  type MidResponse,
+  type ProcessAck,
+  type ProcessDetails,
+  type TransactionResponse,
+} from './hamster-world.schemas.js';
+
+export function processAck(p: Pick<PaymentProcess, 'amount'>): ProcessAck {
+  return { code: 'ACK_OK', amount: p.amount, message: ACK_MESSAGE };
+}
+
+/** The engine's final statuses in this contract's words. */
+export const PAYMENT_STATUS: Readonly<Record<EventStatus, HwPaymentStatus>> = {
+  SUCCESS: 'COMPLETED',
+  FAILED: 'FAILED',
+  CANCELLED: 'CANCELLED',
+};
+
+/** And back, for the status filter. */
+export function engineStatus(status: HwPaymentStatus): EventStatus {
+  return status === 'COMPLETED' ? 'SUCCESS' : status;
+}
+
+/**
+ * The webhook, in the upstream NotificationService's key order. The Cash
+ * Gateway reads `tid, midId, userId, orderId, amount, status` into non-null
+ * fields, so none is ever null (a payment without a user sends ""); `echo`
+ * is the request's echo as JSON text, as the upstream stores and sends it.
+ */
+export function webhookBody(p: PaymentProcess, event: EventStatus): string {
+  return JSON.stringify({
+    tid: p.tid,
+    midId: p.mid ?? '',
+    userId: p.userPublicId ?? '',
+    orderId: p.orderId,
+    amount: p.amount,
+    status: PAYMENT_STATUS[event],
+    approvalNo: event === 'FAILED' ? null : p.approvalNo,
+    failureReason: event === 'FAILED' ? p.failReason : null,
+    echo: JSON.stringify(p.echo ?? {}),
+  });
+}
+
+export function processDetails(p: PaymentProcess): ProcessDetails {
+  return {
+    tid: p.tid,
+    midId: p.mid ?? '',
+    orderId: p.orderId,
+    amount: p.amount,
+    status: p.status,
+    approvalNo: p.approvalNo,
+    failReason: p.failReason,
+    requestedAt: toLocalDateTime(p.requestedAt),
+    processingStartedAt: toLocalDateTimeOrNull(p.processingStartedAt),
+    processedAt: toLocalDateTimeOrNull(p.processedAt),
+  };
+}
+
+/** What the webhook attempts of a payment came to. */
+export interface NotificationFacts {
+  count: number;
+  lastAt: number;
+}
+
+export function isFinalView(status: PaymentStatus): status is EventStatus {
+  return status === 'SUCCESS' || status === 'FAILED' || status === 'CANCELLED';
+}
+
+export function transactionResponse(p: PaymentProcess & { status: EventStatus }, n: NotificationFacts | undefined): TransactionResponse {
+  const processedAt = p.processedAt ?? p.requestedAt;
+  return {
+    tid: p.tid,
+    orderId: p.orderId,
+    amount: p.amount,
+    status: PAYMENT_STATUS[p.status],
+    approvalNo: p.approvalNo,
+    failureReason: p.failReason,
+    notificationStatus: p.webhookSentAt !== null ? 'SENT' : n && n.count > 0 ? 'FAILED' : 'NOT_SENT',
+    notificationAttemptCount: n?.count ?? 0,
+    lastNotificationAt: n ? toLocalDateTime(n.lastAt) : null,
+    processedAt: toLocalDateTime(processedAt),
+    createdAt: toLocalDateTime(processedAt),
+    modifiedAt: toLocalDateTimeOrNull(p.cancelledAt),
+  };
+}
+
+export function midResponse(m: MerchantRecord): MidResponse {
+  return {
+    midId: m.mid,
+    merchantName: m.name ?? m.mid,
+    apiKey: m.apiKey,
+    webhookUrl: m.webhookUrl,
+    isActive: m.active,
+    createdAt: toLocalDateTime(m.createdAt),
+    modifiedAt: m.updatedAt === m.createdAt ? null : toLocalDateTime(m.updatedAt),
+  };
+}
+
+const UNSORTED = { empty: true, sorted: false, unsorted: true };
+
+/** A Spring Data page of `content`, `total` items in all. */
+export function page<T>(content: T[], total: number, pageNumber: number, size: number) {
+  const totalPages = Math.ceil(total / size);
+  return {
+    content,
+    pageable: { pageNumber, pageSize: size, sort: UNSORTED, offset: pageNumber * size, paged: true, unpaged: false },
+    last: pageNumber + 1 >= totalPages,
+    totalElements: total,
+    totalPages,
+    size,
+    number: pageNumber,
+    sort: UNSORTED,
+    first: pageNumber === 0,
+    numberOfElements: content.length,
+    empty: content.length === 0,
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * A profile is one wire contract the engine speaks: its routes and schemas,
+ * how a request becomes an intake for the engine (through the payment
+ * services), how its ACK and views are rendered, how its webhook body is
+ * rendered, and its status vocabulary. The engine knows none of them; it
+ * stores which profile took each payment and asks that profile for the
+ * webhook's bytes. Adding a PG: one folder under src/profiles/, one line in
+ * registry.ts.
+ */
+import type { Control } from '../admin/control.js';
+import type { Config } from '../config.js';
+import type { Hangs } from '../http/hangs.js';
+import type { HttpServer } from '../http/server.js';
+import type { Logger } from '../log.js';
+import type { EventStatus, PaymentProcess } from '../payments/payment.js';
+import type { PaymentServices } from '../payments/payment.services.js';
+import type { Store } from '../store/store.js';
+
+export interface ProfileDeps {
+  services: PaymentServices;
+  /** Scenario rules and merchants (a contract may manage MIDs). */
+  control: Control;
+  /** For reads a contract's views need (lists, pages, attempt counts). */
+  store: Store;
+  /** Requests a `timeout` scenario holds open. */
+  hangs: Hangs;
+  config: Config;
+  log: Logger;
+}
+
+export interface Profile {
+  /** Stored with each payment it takes; names it in config and the dashboard. */
+  readonly name: string;
+  /** One line for the docs and the dashboard. */
+  readonly summary: string;
+  /**
+   * The exact body of the webhook announcing `event` for a payment this
+   * profile took: rendered once, before the finalizing transaction, and kept
+   * in the outbox — every attempt, retry and re-send sends these bytes.
+   */
+  webhookBody(payment: PaymentProcess, event: EventStatus): string;
+  /** Registers the contract's routes. */
+  register(app: HttpServer, deps: ProfileDeps): void;
+}
