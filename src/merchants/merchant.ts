@@ -61,7 +61,8 @@ export function parseMerchant(raw: unknown, at = 'merchant', midFromPath?: strin
   if (webhookUrl === undefined) bad('webhookUrl', 'must be an absolute http:// or https:// URL');
   let secrets: string[] = [];
   if (r.secrets !== undefined) {
-    const read = secretList(r.secrets);
+    // A list, or text (one or more secrets, as in the environment); anything else is wrong, not "none".
+    const read = Array.isArray(r.secrets) || typeof r.secrets === 'string' ? secretList(r.secrets) : undefined;
     if (read === undefined) bad('secrets', `must be a list of secrets: ${SECRETS_ALLOWED}`);
     else secrets = read;
   }
@@ -108,8 +109,9 @@ export function resolveMerchant(
   policy: UnknownMidPolicy,
 ): Resolution {
   const fallback = () => {
+    // An inactive default merchant takes nothing, a fallback included.
     const merchant = lookup(DEFAULT_MID);
-    return merchant ? { merchant, fellBack: true } : null;
+    return merchant?.active ? { merchant, fellBack: true } : null;
   };
   const wanted = mid ?? DEFAULT_MID;
   const merchant = lookup(wanted);

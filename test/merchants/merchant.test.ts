@@ -120,9 +120,7 @@ describe('parseMerchant', () => {
   // reader `list`, which reads anything that is neither a list nor text as an
   // empty text — so an object or a boolean is taken silently as "no secrets of
   // its own" (the global secret then signs), instead of being named as wrong.
-  // `it.fails` keeps the run green while the bug stands; once fixed, this
-  // test fails and should become a plain `it`.
-  it.fails('names secrets that are an object or a boolean as wrong', () => {
+  it('names secrets that are an object or a boolean as wrong', () => {
     for (const secrets of [{ a: SECRET }, {}, true]) {
       expect(fieldsOf(() => parseMerchant({ mid: 'm', webhookUrl: 'http://h/x', secrets }))).toEqual(['merchant.secrets']);
     }
@@ -255,9 +253,7 @@ describe('resolveMerchant', () => {
     // merchant without checking that it is active, so under policy default an
     // unknown or inactive MID is taken for an inactive default merchant — whose
     // own payments (no MID, or its MID) are refused as inactive just above.
-    // `it.fails` keeps the run green while the bug stands; once fixed, this
-    // test fails and should become a plain `it`.
-    it.fails('refuses an unknown or inactive MID under policy default when the default merchant is inactive', () => {
+    it('refuses an unknown or inactive MID under policy default when the default merchant is inactive', () => {
       expect(resolveMerchant('nobody', inactiveDefault, 'default')).toHaveProperty('refused');
       expect(resolveMerchant('sleeping', inactiveDefault, 'default')).toHaveProperty('refused');
     });

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MID, resolveMerchant, type Merchant, type UnknownMidPolicy } from '../../src/merchants/merchant.js';
 import { planIntake, type Intake } from '../../src/payments/intake.js';
 import type { NewPayment } from '../../src/payments/payment.js';
-import { randomForPayments, type RandomFor } from '../../src/payments/random.js';
-import { DEFAULT_ACCEPT_TIMEOUT_MS, parseScenarios, type Scenario } from '../../src/scenarios/scenario.js';
+import { randomForPayments } from '../../src/payments/random.js';
+import { DEFAULT_ACCEPT_TIMEOUT_MS, parseScenarios, pickDelay, type Scenario } from '../../src/scenarios/scenario.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:9000/default';
 const SHOP_URL = 'http://127.0.0.1:9001/shop';
@@ -27,30 +27,27 @@ const payment = (o: Partial<NewPayment> = {}): NewPayment => ({
   ...o,
 });
 
-/** A generator source that must not be asked (plans without a delay range). */
-const noRandom: RandomFor = () => {
-  throw new Error('no delay range: no random draw expected');
-};
-
 function plan(o: {
   input?: NewPayment;
   header?: string | null;
   rules?: readonly Scenario[];
   policy?: UnknownMidPolicy;
   merchants?: Merchant[];
-  delayRandomFor?: RandomFor;
 }): { intake: Intake; resolved: Array<string | null> } {
   const byMid = new Map((o.merchants ?? MERCHANTS).map((m) => [m.mid, m]));
   const resolved: Array<string | null> = [];
+  const input = o.input ?? payment();
   const intake = planIntake({
-    input: o.input ?? payment(),
+    profile: 'seed',
+    input,
+    // Where the seed's contract names the merchant: echo.mid.
+    mid: typeof input.echo?.mid === 'string' ? input.echo.mid : null,
     header: o.header ?? null,
     rules: o.rules ?? [],
     resolve: (mid) => {
       resolved.push(mid);
       return resolveMerchant(mid, (m) => byMid.get(m), o.policy ?? 'refuse');
     },
-    delayRandomFor: o.delayRandomFor ?? noRandom,
   });
   return { intake, resolved };
 }
@@ -79,7 +76,7 @@ describe('choosing the rule', () => {
     const only = parseScenarios([{ name: 'limit', match: { orderId: 'ORD_LIMIT_*' }, effect: { outcome: 'FAILED' } }]);
     const a = accepted(plan({ rules: only }).intake);
     expect(a.rule).toBeNull();
-    expect(a.plan).toEqual({ webhookUrl: SHOP_URL, mid: 'shop_a', scenario: null, effect: null });
+    expect(a.plan).toEqual({ profile: 'seed', webhookUrl: SHOP_URL, mid: 'shop_a', scenario: null, effect: null });
   });
 
   it('applies the rule the header names even when its match does not fit, ahead of an earlier match', () => {
@@ -147,7 +144,7 @@ describe('the merchant', () => {
   it('plans a payment for a known, active MID with that merchant’s webhook URL', () => {
     const { intake, resolved } = plan({});
     expect(resolved).toEqual(['shop_a']);
-    expect(accepted(intake).plan).toEqual({ webhookUrl: SHOP_URL, mid: 'shop_a', scenario: null, effect: null });
+    expect(accepted(intake).plan).toEqual({ profile: 'seed', webhookUrl: SHOP_URL, mid: 'shop_a', scenario: null, effect: null });
   });
 
   it('takes a payment without echo, or without echo.mid, for the default merchant', () => {
@@ -171,7 +168,7 @@ describe('the merchant', () => {
   it('takes an unknown or inactive MID for the default merchant under policy default', () => {
     for (const mid of ['nobody', 'sleeping']) {
       const { intake } = plan({ input: payment({ echo: { mid } }), policy: 'default' });
-      expect(accepted(intake).plan).toEqual({ webhookUrl: DEFAULT_URL, mid: DEFAULT_MID, scenario: null, effect: null });
+      expect(accepted(intake).plan).toEqual({ profile: 'seed', webhookUrl: DEFAULT_URL, mid: DEFAULT_MID, scenario: null, effect: null });
     }
   });
 
@@ -195,6 +192,7 @@ describe('the plan', () => {
     const a = accepted(plan({ rules }).intake);
     expect(a.rule).toBe(rules[0]);
     expect(a.plan).toEqual({
+      profile: 'seed',
       webhookUrl: SHOP_URL,
       mid: 'shop_a',
       scenario: 'dupes',
@@ -205,36 +203,29 @@ describe('the plan', () => {
 
   it('gives no delay when the rule has none', () => {
     const rules = parseScenarios([{ name: 'plain', effect: { outcome: 'SUCCESS' } }]);
-    expect(accepted(plan({ rules }).intake).plan).not.toHaveProperty('delayMs');
+    expect(accepted(plan({ rules }).intake).plan).not.toHaveProperty('delay');
   });
 
-  it('gives a fixed delay as a number, without drawing anything', () => {
+  it('gives a fixed delay as a range of one value, as data', () => {
     const rules = parseScenarios([{ name: 'slow', effect: { delay: '2s' } }]);
-    expect(accepted(plan({ rules, delayRandomFor: noRandom }).intake).plan.delayMs).toBe(2000);
+    expect(accepted(plan({ rules }).intake).plan.delay).toEqual({ minMs: 2000, maxMs: 2000 });
     const zero = parseScenarios([{ name: 'zero', effect: { delay: 0 } }]);
-    expect(accepted(plan({ rules: zero, delayRandomFor: noRandom }).intake).plan.delayMs).toBe(0);
+    expect(accepted(plan({ rules: zero }).intake).plan.delay).toEqual({ minMs: 0, maxMs: 0 });
   });
 
-  it('gives a delay range as a function of the payment id, seeded by that id, within the range', () => {
+  it('gives a delay range as data: the store draws from it once the payment has its id', () => {
     const rules = parseScenarios([{ name: 'range', effect: { delay: { min: '1s', max: '5s' } } }]);
-    const asked: number[] = [];
-    const seeded = randomForPayments('seed-1');
-    const delayRandomFor: RandomFor = (id) => {
-      asked.push(id);
-      return seeded(id);
-    };
-    const delayMs = accepted(plan({ rules, delayRandomFor }).intake).plan.delayMs;
-    if (typeof delayMs !== 'function') throw new Error(`expected a function, got ${String(delayMs)}`);
-    // Nothing is drawn until the payment has its id.
-    expect(asked).toEqual([]);
+    expect(accepted(plan({ rules }).intake).plan.delay).toEqual({ minMs: 1000, maxMs: 5000 });
+  });
+});
 
+describe('drawing a delay from a range (pickDelay)', () => {
+  const range = { minMs: 1000, maxMs: 5000 };
+
+  it('is seeded by the payment id: same seed and id, same delay, within the range', () => {
     const ids = Array.from({ length: 50 }, (_, i) => i + 1);
-    const first = ids.map((id) => delayMs(id));
-    expect(asked).toEqual(ids);
-    // Same id, same delay — also from a second plan with its own generators for the same seed.
-    expect(ids.map((id) => delayMs(id))).toEqual(first);
-    const again = accepted(plan({ rules, delayRandomFor: randomForPayments('seed-1') }).intake).plan.delayMs as (id: number) => number;
-    expect(ids.map((id) => again(id))).toEqual(first);
+    const first = ids.map((id) => pickDelay(range, randomForPayments('seed-1')(id)));
+    expect(ids.map((id) => pickDelay(range, randomForPayments('seed-1')(id)))).toEqual(first);
     for (const d of first) {
       expect(Number.isInteger(d)).toBe(true);
       expect(d).toBeGreaterThanOrEqual(1000);
@@ -245,10 +236,7 @@ describe('the plan', () => {
   });
 
   it('maps the generator’s extremes onto the ends of the range', () => {
-    const rules = parseScenarios([{ name: 'range', effect: { delay: { min: 100, max: 200 } } }]);
-    const low = accepted(plan({ rules, delayRandomFor: () => () => 0 }).intake).plan.delayMs as (id: number) => number;
-    const high = accepted(plan({ rules, delayRandomFor: () => () => 0.999999999 }).intake).plan.delayMs as (id: number) => number;
-    expect(low(1)).toBe(100);
-    expect(high(1)).toBe(200);
+    expect(pickDelay({ minMs: 100, maxMs: 200 }, () => 0)).toBe(100);
+    expect(pickDelay({ minMs: 100, maxMs: 200 }, () => 0.999999999)).toBe(200);
   });
 });

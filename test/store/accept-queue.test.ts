@@ -39,6 +39,7 @@ const row = (i: number, o: Partial<NewRow> = {}): NewRow => ({
   scenario: null,
   effect: null,
   process_after: null,
+  profile: 'seed',
   ...o,
 });
 
