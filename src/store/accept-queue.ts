@@ -7,64 +7,17 @@
  * committing one. A tid (or public id) already taken skips that row; it is
  * retried with new identifiers, never surfaced.
  */
-import type { Insertable } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { PaymentProcessesTable } from '../db/schema.js';
 import { StoreUnavailable } from '../errors.js';
 import { makeTid, type Snowflake, type TidSuffixSource } from '../payments/ids.js';
 import type { PaymentProcess } from '../payments/payment.js';
-import { insertPaymentProcesses } from './payment.repository.js';
+import { insertPendingPayments, type NewPaymentRow } from './payment.repository.js';
 
-/** Every column a new payment is given; the rest start NULL. */
-export interface NewRow {
-  order_id: string;
-  user_public_id: string | null;
-  amount: number;
-  status: 'PENDING';
-  echo: string | null;
-  webhook_url: string;
-  requested_at: number;
-  mid: string | null;
-  scenario: string | null;
-  effect: string | null;
-  process_after: number | null;
-  profile: string;
-}
-
-type Row = NewRow & Pick<Insertable<PaymentProcessesTable>, 'public_id' | 'tid'> & { public_id: string; tid: string };
-
-/** The stored payment, as the database now holds it, without reading it back. */
-function stored(row: Row, id: number, echo: Record<string, unknown> | null): PaymentProcess {
-  return {
-    id,
-    publicId: row.public_id,
-    tid: row.tid,
-    orderId: row.order_id,
-    userPublicId: row.user_public_id,
-    amount: row.amount,
-    status: 'PENDING',
-    approvalNo: null,
-    failReason: null,
-    echo,
-    webhookUrl: row.webhook_url,
-    webhookSentAt: null,
-    webhookResponseCode: null,
-    requestedAt: row.requested_at,
-    processingStartedAt: null,
-    processedAt: null,
-    claimToken: null,
-    mid: row.mid,
-    scenario: row.scenario,
-    effect: row.effect === null ? null : (JSON.parse(row.effect) as PaymentProcess['effect']),
-    processAfter: row.process_after,
-    cancelledAt: null,
-    profile: row.profile,
-  };
-}
+/** A new payment's row before its identifiers are minted. */
+export type NewRow = Omit<NewPaymentRow, 'public_id' | 'tid'>;
 
 interface Waiting {
-  row: Row;
-  echo: Record<string, unknown> | null;
+  row: NewPaymentRow;
   resolve: (payment: PaymentProcess) => void;
   reject: (error: unknown) => void;
 }
@@ -87,9 +40,9 @@ export class AcceptQueue {
   ) {}
 
   /** Resolves once the payment is committed. */
-  insert(row: NewRow, echo: Record<string, unknown> | null): Promise<PaymentProcess> {
+  insert(row: NewRow): Promise<PaymentProcess> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ row: this.identify(row), echo, resolve, reject });
+      this.waiting.push({ row: this.identify(row), resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // After the current round of I/O: every request read in it joins.
@@ -98,7 +51,7 @@ export class AcceptQueue {
     });
   }
 
-  private identify(row: NewRow): Row {
+  private identify(row: NewRow): NewPaymentRow {
     return { ...row, public_id: this.o.snowflake.nextBase62(), tid: makeTid(row.requested_at, this.o.tidSuffix()) };
   }
 
@@ -117,17 +70,16 @@ export class AcceptQueue {
   private async commit(batch: Waiting[]): Promise<void> {
     let left = batch;
     for (let round = 0; round < TID_TRIES && left.length > 0; round++) {
-      const inserted = await insertPaymentProcesses(
+      const stored = await insertPendingPayments(
         this.o.database.db,
         left.map((w) => w.row),
       );
-      const idOf = new Map(inserted.map((p) => [p.publicId, p.id]));
       const retry: Waiting[] = [];
-      for (const w of left) {
-        const id = idOf.get(w.row.public_id);
-        if (id !== undefined) w.resolve(stored(w.row, id, w.echo));
+      left.forEach((w, i) => {
+        const payment = stored[i];
+        if (payment) w.resolve(payment);
         else retry.push({ ...w, row: this.identify(w.row) });
-      }
+      });
       left = retry;
     }
     for (const w of left) w.reject(new StoreUnavailable(`Could not find a free tid for today after ${TID_TRIES} tries`));

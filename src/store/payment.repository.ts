@@ -48,24 +48,56 @@ export async function insertPaymentProcess(
   return toPaymentProcess(row);
 }
 
+/** Every column a new payment is given; the rest start NULL. */
+export interface NewPaymentRow {
+  public_id: string;
+  tid: string;
+  order_id: string;
+  user_public_id: string | null;
+  amount: number;
+  status: 'PENDING';
+  echo: string | null;
+  webhook_url: string;
+  requested_at: number;
+  mid: string | null;
+  scenario: string | null;
+  effect: string | null;
+  process_after: number | null;
+  profile: string;
+}
+
 /**
- * Many new payments in one statement (and so one commit). A row whose tid or
- * public id is taken is skipped, not an error: it is not among those
- * returned, and the caller retries it with fresh identifiers.
+ * Many new payments in one statement (and so one commit), answered in the
+ * order given: the stored payment, or null for a row skipped because its
+ * tid or public id is taken (the caller retries it with fresh identifiers).
+ * Only the ids the database gave are read back; the rest is what was sent.
  */
-export async function insertPaymentProcesses(
-  db: Kysely<DB>,
-  rows: ReadonlyArray<Insertable<PaymentProcessesTable>>,
-): Promise<Array<{ id: number; publicId: string }>> {
-  // Only what the caller does not know already: the ids the database gave.
+export async function insertPendingPayments(db: Kysely<DB>, rows: readonly NewPaymentRow[]): Promise<Array<PaymentProcess | null>> {
   const inserted = await db
     .insertInto('payment_processes')
-    .values(rows as Insertable<PaymentProcessesTable>[])
+    .values(rows as NewPaymentRow[])
     .onConflict((oc) => oc.doNothing())
     .returning(['id', 'public_id'])
     .execute();
-  return inserted.map((r) => ({ id: Number(r.id), publicId: r.public_id }));
+  const idOf = new Map(inserted.map((r) => [r.public_id, Number(r.id)]));
+  return rows.map((row) => {
+    const id = idOf.get(row.public_id);
+    return id === undefined ? null : toPaymentProcess({ ...UNSET, ...row, id });
+  });
 }
+
+/** What a new row holds in the columns it is not given. */
+const UNSET = {
+  approval_no: null,
+  fail_reason: null,
+  webhook_sent_at: null,
+  webhook_response_code: null,
+  processing_started_at: null,
+  processed_at: null,
+  claim_token: null,
+  claimed_by: null,
+  cancelled_at: null,
+} as const;
 
 export async function findPaymentByTid(db: Kysely<DB>, tid: string): Promise<PaymentProcess | null> {
   const row = await db.selectFrom('payment_processes').selectAll().where('tid', '=', tid).executeTakeFirst();
