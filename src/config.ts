@@ -12,6 +12,7 @@ import { ReaderError } from './config.readers.js';
 import type { Merchant } from './merchants/merchant.js';
 import type { Scenario } from './scenarios/scenario.js';
 import { RETRY_PRESETS, scaleSchedule } from './webhooks/backoff.js';
+import { isPostgresUrl } from './db/database.js';
 import { ConfigError } from './errors.js';
 
 export interface Config {
@@ -163,7 +164,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 }
 
 function checkDatabaseUrl(url: string): void {
-  if (/^postgres(ql)?:\/\//i.test(url)) {
+  if (isPostgresUrl(url)) {
     if (!URL.canParse(url)) {
       throw new ConfigError(`Invalid value for database.url: ${JSON.stringify(url)} — not a valid PostgreSQL URL`);
     }
