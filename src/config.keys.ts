@@ -21,6 +21,7 @@ import {
 } from './config.readers.js';
 import { MerchantError, parseMerchants, type Merchant } from './merchants/merchant.js';
 import { ScenarioError, parseScenarios, type Scenario } from './scenarios/scenario.js';
+import { RETRY_PRESET_NAMES, type RetryPreset } from './webhooks/backoff.js';
 
 export interface KeySpec<T = unknown> {
   readonly key: string;
@@ -50,9 +51,6 @@ function structured<T>(parse: (raw: unknown) => T, Err: new (...args: never[]) =
     }
   };
 }
-
-export const RETRY_PRESET_NAMES = ['default', 'toss', 'portone', 'stripe'] as const;
-export type RetryPreset = (typeof RETRY_PRESET_NAMES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const HOUR = 3_600_000;

@@ -7,11 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { CONFIG_KEYS, KEYS, envName, type ConfigKey, type RetryPreset } from './config.keys.js';
+import { CONFIG_KEYS, KEYS, envName, type ConfigKey } from './config.keys.js';
 import { ReaderError } from './config.readers.js';
 import type { Merchant } from './merchants/merchant.js';
 import type { Scenario } from './scenarios/scenario.js';
-import { RETRY_PRESETS, scaleSchedule } from './webhooks/backoff.js';
+import { RETRY_PRESETS, scaleSchedule, type RetryPreset } from './webhooks/backoff.js';
 import { isPostgresUrl } from './db/database.js';
 import { ConfigError } from './errors.js';
 
