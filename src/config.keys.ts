@@ -1,7 +1,9 @@
 /**
  * Every configuration key hamster-pg understands: its default (the seed's),
  * how a raw value is read, and what is allowed. The key names and their
- * environment variables are a public contract (see README).
+ * environment variables are a public contract (see README). A key's name is
+ * written only here: its environment variable (envName), its flag (serve)
+ * and its place in the Config (config.ts) are derived from it.
  */
 
 import {
@@ -21,14 +23,20 @@ import {
 } from './config.readers.js';
 import { MerchantError, parseMerchants, type Merchant } from './merchants/merchant.js';
 import { ScenarioError, parseScenarios, type Scenario } from './scenarios/scenario.js';
+import { RETRY_PRESET_NAMES, type RetryPreset } from './webhooks/backoff.js';
 
-export interface KeySpec<T = unknown> {
-  readonly key: string;
+export interface KeySpec<T = unknown, F extends string | undefined = string | undefined> {
   readonly default: T;
   /** Said in the error message when a value is refused. */
   readonly allowed: string;
   readonly read: Reader<T>;
   readonly help: string;
+  /**
+   * The key's field in the Config, when it is not the key's last part in
+   * camelCase: a unit the key leaves unsaid (`timeout` → `timeoutMs`), or
+   * a list under a singular key (`secret` → `secrets`).
+   */
+  readonly field: F;
 }
 
 /** Lists of rules and merchants: YAML, or JSON text (environment, flags). */
@@ -51,188 +59,177 @@ function structured<T>(parse: (raw: unknown) => T, Err: new (...args: never[]) =
   };
 }
 
-export const RETRY_PRESET_NAMES = ['default', 'toss', 'portone', 'stripe'] as const;
-export type RetryPreset = (typeof RETRY_PRESET_NAMES)[number];
-
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const HOUR = 3_600_000;
 
-function spec<T>(key: string, def: T, allowed: string, read: Reader<T>, help: string): KeySpec<T> {
-  return { key, default: def, allowed, read, help };
+/** A key's name is the property it is stored under in KEYS, and nowhere else. */
+function spec<T, F extends string | undefined = undefined>(
+  def: T,
+  allowed: string,
+  read: Reader<T>,
+  help: string,
+  field?: F,
+): KeySpec<T, F> {
+  return { default: def, allowed, read, help, field: field as F };
 }
 
 export const KEYS = {
-  'server.port': spec('server.port', 8083, 'an integer from 0 to 65535 (0 picks a free port)', integer(0, 65535), 'HTTP port'),
+  'server.port': spec(8083, 'an integer from 0 to 65535 (0 picks a free port)', integer(0, 65535), 'HTTP port'),
   'server.worker-id': spec(
-    'server.worker-id',
     null as number | null,
     'an integer from 0 to 1023 (empty: leased from the database)',
     (raw) => (raw === null || text(raw) === '' ? null : integer(0, 1023)(raw)),
     'Snowflake worker id of this process; unset: each process leases a free one from the database',
   ),
-  'server.address': spec('server.address', '127.0.0.1', 'a host name or IP address', nonEmpty, 'address to listen on (0.0.0.0 for every interface)'),
+  'server.address': spec('127.0.0.1', 'a host name or IP address', nonEmpty, 'address to listen on (0.0.0.0 for every interface)'),
   'database.url': spec(
-    'database.url',
     './data/hamster-pg.db',
     'a SQLite file path, :memory:, or a postgres:// URL',
     nonEmpty,
     'SQLite file (created on first start), :memory:, or postgres://user:pass@host:5432/db',
   ),
   'database.pool-size': spec(
-    'database.pool-size',
     10,
     'an integer from 1 to 200',
     integer(1, 200),
     'PostgreSQL connections per process',
   ),
   'payment.webhook.url': spec(
-    'payment.webhook.url',
     'http://127.0.0.1:8082/api/webhook/pg/DUMMY',
     'an absolute http:// or https:// URL',
     httpUrl,
     'where webhooks are sent (the Cash Gateway)',
   ),
   'payment.webhook.timeout': spec(
-    'payment.webhook.timeout',
     5000,
     'a duration from 1ms to 10m (e.g. 5000, 5s)',
     duration(1, 600_000),
     'time allowed for one webhook request',
+    'timeoutMs',
   ),
   'payment.webhook.retry.schedule': spec(
-    'payment.webhook.retry.schedule',
     [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000] as number[],
     'a list of 1 to 50 durations up to 7d, comma-separated (e.g. 0,5s,5m,30m)',
     list(duration(0, 7 * 24 * HOUR), 1, 50),
     'delay before each webhook attempt: the first is after the final state, each next after a failure',
+    'scheduleMs',
   ),
   'payment.webhook.retry.jitter': spec(
-    'payment.webhook.retry.jitter',
     10,
     'a number from 0 to 100 (percent)',
     decimal(0, 100),
     'each retry delay is varied at random by up to this many percent, so retries do not arrive in lockstep',
+    'jitterPercent',
   ),
   'payment.webhook.secret': spec(
-    'payment.webhook.secret',
     [] as string[],
     'whsec_ followed by base64 of at least 16 bytes; several separated by commas or spaces (rotation)',
     list(webhookSecret, 0, 10),
     'sign webhooks (Standard Webhooks); unset: no signature headers, as the seed',
+    'secrets',
   ),
   'payment.webhook.concurrency': spec(
-    'payment.webhook.concurrency',
     64,
     'an integer from 1 to 1024',
     integer(1, 1024),
     'webhook requests in flight at once, at most',
   ),
   'payment.process.polling.enabled': spec(
-    'payment.process.polling.enabled',
     true,
     'true or false',
     boolean,
     'run the polling scheduler (false: only the manual trigger finalizes)',
   ),
   'payment.process.polling.fixed-delay': spec(
-    'payment.process.polling.fixed-delay',
     3000,
     'a duration from 1ms to 24h (e.g. 3000, 3s)',
     duration(1, 24 * HOUR),
     'pause between the end of one polling pass and the start of the next',
+    'fixedDelayMs',
   ),
   'payment.process.polling.initial-delay': spec(
-    'payment.process.polling.initial-delay',
     5000,
     'a duration from 0 to 24h (e.g. 5000, 5s)',
     duration(0, 24 * HOUR),
     'pause after start-up before the first polling pass',
+    'initialDelayMs',
   ),
   'payment.process.polling.batch-size': spec(
-    'payment.process.polling.batch-size',
     10,
     'an integer from 1 to 10000',
     integer(1, 10_000),
     'payments claimed per batch (a full batch is followed at once by the next)',
   ),
   'payment.process.success-rate': spec(
-    'payment.process.success-rate',
     80,
     'a number from 0 to 100 (percent)',
     decimal(0, 100),
     'chance, in percent, that a payment succeeds',
   ),
   'payment.process.lease': spec(
-    'payment.process.lease',
     30_000,
     'a duration from 100ms to 1h (e.g. 30s)',
     duration(100, HOUR),
     'how long a claimed payment (or webhook, beyond its timeout) stays with the worker that claimed it before another takes it back',
+    'leaseMs',
   ),
   'payment.idempotency.ttl': spec(
-    'payment.idempotency.ttl',
     24 * HOUR,
     'a duration from 1s to 30d (e.g. 24h)',
     duration(1000, 30 * 24 * HOUR),
     'how long an Idempotency-Key is remembered',
+    'ttlMs',
   ),
   'payment.process.random-seed': spec(
-    'payment.process.random-seed',
     null as string | null,
     'any text or number (empty for random)',
     seed,
     'makes outcomes repeat run after run for the same order of payments',
   ),
   'payment.webhook.retry.preset': spec(
-    'payment.webhook.retry.preset',
     'default' as RetryPreset,
     RETRY_PRESET_NAMES.join(', '),
     oneOf(RETRY_PRESET_NAMES),
     "a PG's published retry schedule, used unless payment.webhook.retry.schedule is set",
   ),
   'payment.webhook.retry.time-scale': spec(
-    'payment.webhook.retry.time-scale',
     1,
     'a number from 1 to 1000000',
     decimal(1, 1_000_000),
     'divides every retry delay (60: minutes become seconds), to test a day of retries in minutes',
   ),
   'payment.merchant.unknown-mid': spec(
-    'payment.merchant.unknown-mid',
     'refuse' as 'refuse' | 'default',
     'refuse or default',
     oneOf(['refuse', 'default'] as const),
     'a payment for an unknown or inactive echo.mid: refuse it, or take it for the default merchant',
   ),
+  // null: none configured, and the rules stored in the database stay.
   scenarios: spec(
-    'scenarios',
     null as Scenario[] | null,
     'a list of rules (see README, "Scripting outcomes"); as JSON text in the environment or a flag',
     structured((raw) => parseScenarios(raw), ScenarioError),
     'scenario rules: which payments end how, and how their webhooks and accept calls misbehave',
   ),
   merchants: spec(
-    'merchants',
     [] as Merchant[],
     'a list of {mid, webhook-url, secrets, active}; as JSON text in the environment or a flag',
     structured((raw) => parseMerchants(raw), MerchantError),
     'merchants (echo.mid) besides the default one, with their webhook URLs and secrets',
   ),
   'admin.token': spec(
-    'admin.token',
     null as string | null,
     'any text (empty: the admin API is open)',
     seed,
     'protects /api/admin: requests must send Authorization: Bearer <token>',
   ),
   'admin.allow-data-reset': spec(
-    'admin.allow-data-reset',
     false,
     'true or false',
     boolean,
     'allow DELETE /api/admin/data to empty the store',
   ),
-  'logging.level': spec('logging.level', 'info', LOG_LEVELS.join(', '), oneOf(LOG_LEVELS), 'log level'),
+  'logging.level': spec('info', LOG_LEVELS.join(', '), oneOf(LOG_LEVELS), 'log level'),
 } as const;
 
 export type ConfigKey = keyof typeof KEYS;

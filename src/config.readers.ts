@@ -4,6 +4,7 @@
  * value, or undefined when it is not allowed. A reader may instead throw a
  * ReaderError to say precisely what is wrong (structured values).
  */
+import { parseDuration } from './time.js';
 
 export type Reader<T> = (raw: unknown) => T | undefined;
 
@@ -31,16 +32,11 @@ export function decimal(min: number, max: number): Reader<number> {
   };
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Milliseconds, as a plain number (`3000`) or with a unit (`3s`, `500ms`, `2m`, `1h`, `1d`). */
+/** Milliseconds (see parseDuration), from `min` to `max`. */
 export function duration(min: number, max: number): Reader<number> {
   return (raw) => {
-    const s = text(raw);
-    const m = s === undefined ? null : /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s);
-    if (!m) return undefined;
-    const ms = Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 'ms']!);
-    return ms >= min && ms <= max ? ms : undefined;
+    const ms = parseDuration(raw);
+    return ms !== undefined && ms >= min && ms <= max ? ms : undefined;
   };
 }
 

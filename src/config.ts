@@ -7,51 +7,30 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { CONFIG_KEYS, KEYS, envName, type ConfigKey, type RetryPreset } from './config.keys.js';
+import { CONFIG_KEYS, KEYS, envName, type ConfigKey, type KeySpec } from './config.keys.js';
 import { ReaderError } from './config.readers.js';
-import type { Merchant } from './merchants/merchant.js';
-import type { Scenario } from './scenarios/scenario.js';
 import { RETRY_PRESETS, scaleSchedule } from './webhooks/backoff.js';
+import { isPostgresUrl } from './db/database.js';
 import { ConfigError } from './errors.js';
 
-export interface Config {
-  readonly server: { readonly port: number; readonly address: string; readonly workerId: number | null };
-  readonly database: { readonly url: string; readonly poolSize: number };
-  readonly payment: {
-    readonly webhook: {
-      readonly url: string;
-      readonly timeoutMs: number;
-      readonly concurrency: number;
-      /** Standard Webhooks secrets (`whsec_…`); empty: webhooks are not signed. */
-      readonly secrets: readonly string[];
-      /** The schedule in effect: the explicit one, or the preset's; divided by the time scale. */
-      readonly retry: {
-        readonly scheduleMs: readonly number[];
-        readonly jitterPercent: number;
-        readonly preset: RetryPreset;
-        readonly timeScale: number;
-      };
-    };
-    readonly process: {
-      readonly polling: {
-        readonly enabled: boolean;
-        readonly fixedDelayMs: number;
-        readonly initialDelayMs: number;
-        readonly batchSize: number;
-      };
-      readonly successRate: number;
-      readonly randomSeed: string | null;
-      readonly leaseMs: number;
-    };
-    readonly idempotency: { readonly ttlMs: number };
-    readonly merchant: { readonly unknownMid: 'refuse' | 'default' };
-  };
-  /** Rules from the configuration; null when none are configured (the stored ones stay). */
-  readonly scenarios: readonly Scenario[] | null;
-  readonly merchants: readonly Merchant[];
-  readonly admin: { readonly token: string | null; readonly allowDataReset: boolean };
-  readonly logging: { readonly level: string };
-}
+/** `allow-data-reset` → `allowDataReset`: a part of a key as a Config field. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+/** The Config is frozen; its lists are typed so. */
+type Frozen<T> = T extends readonly (infer E)[] ? readonly E[] : T;
+/** One key at its place: `server.worker-id` → { server: { workerId } }, or the spec's own field name. */
+type Placed<Path extends string, S extends KeySpec> = Path extends `${infer Head}.${infer Rest}`
+  ? { readonly [P in Camel<Head>]: Placed<Rest, S> }
+  : { readonly [P in S['field'] extends string ? S['field'] : Camel<Path>]: Frozen<S['default']> };
+type Merged<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+type Flat<T> = T extends object ? (T extends readonly unknown[] ? T : { [K in keyof T]: Flat<T[K]> }) : T;
+
+/**
+ * Every key's value, nested by the key's parts in camelCase (config.keys.ts
+ * names a field that says its unit: `payment.webhook.timeout` →
+ * `payment.webhook.timeoutMs`). `payment.webhook.retry.scheduleMs` is the
+ * schedule in effect (see retrySchedule).
+ */
+export type Config = Flat<Merged<{ [K in ConfigKey]: Placed<K, (typeof KEYS)[K]> }[ConfigKey]>>;
 
 export interface LoadOptions {
   /** Where application.yml is looked for; default process.cwd(). */
@@ -120,50 +99,36 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     return parsed as (typeof KEYS)[K]['default'];
   };
 
-  function retrySettings() {
-    const preset = value('payment.webhook.retry.preset');
-    const schedule = value('payment.webhook.retry.schedule');
-    const timeScale = value('payment.webhook.retry.time-scale');
-    const base = explicit.has('payment.webhook.retry.schedule') ? schedule : RETRY_PRESETS[preset];
-    return { scheduleMs: scaleSchedule(base, timeScale), jitterPercent: value('payment.webhook.retry.jitter'), preset, timeScale };
-  }
+  const schedule: ConfigKey = 'payment.webhook.retry.schedule';
+  /** The schedule in effect: the explicit one, else the preset's; divided by the time scale. */
+  const retrySchedule = () => {
+    const explicitSchedule = value(schedule);
+    const base = explicit.has(schedule) ? explicitSchedule : RETRY_PRESETS[value('payment.webhook.retry.preset')];
+    return scaleSchedule(base, value('payment.webhook.retry.time-scale'));
+  };
 
-  const config: Config = deepFreeze({
-    server: { port: value('server.port'), address: value('server.address'), workerId: value('server.worker-id') },
-    database: { url: value('database.url'), poolSize: value('database.pool-size') },
-    payment: {
-      webhook: {
-        url: value('payment.webhook.url'),
-        timeoutMs: value('payment.webhook.timeout'),
-        concurrency: value('payment.webhook.concurrency'),
-        secrets: value('payment.webhook.secret'),
-        retry: retrySettings(),
-      },
-      process: {
-        polling: {
-          enabled: value('payment.process.polling.enabled'),
-          fixedDelayMs: value('payment.process.polling.fixed-delay'),
-          initialDelayMs: value('payment.process.polling.initial-delay'),
-          batchSize: value('payment.process.polling.batch-size'),
-        },
-        successRate: value('payment.process.success-rate'),
-        randomSeed: value('payment.process.random-seed'),
-        leaseMs: value('payment.process.lease'),
-      },
-      idempotency: { ttlMs: value('payment.idempotency.ttl') },
-      merchant: { unknownMid: value('payment.merchant.unknown-mid') },
-    },
-    scenarios: value('scenarios'),
-    merchants: value('merchants'),
-    admin: { token: value('admin.token'), allowDataReset: value('admin.allow-data-reset') },
-    logging: { level: value('logging.level') },
-  });
+  const config = deepFreeze(placed((key) => (key === schedule ? retrySchedule() : value(key))));
   checkDatabaseUrl(config.database.url);
   return { config, file, warnings };
 }
 
+/** Each key's value at its place in the Config (see the Config type). */
+function placed(valueOf: (key: ConfigKey) => unknown): Config {
+  const root: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const parts = key.split('.').map(camel);
+    const last = parts.pop()!;
+    let node = root;
+    for (const part of parts) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[KEYS[key].field ?? last] = valueOf(key);
+  }
+  return root as Config;
+}
+
+const camel = (part: string): string => part.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+
 function checkDatabaseUrl(url: string): void {
-  if (/^postgres(ql)?:\/\//i.test(url)) {
+  if (isPostgresUrl(url)) {
     if (!URL.canParse(url)) {
       throw new ConfigError(`Invalid value for database.url: ${JSON.stringify(url)} — not a valid PostgreSQL URL`);
     }

@@ -53,3 +53,19 @@ export function parseInstant(text: string): number | null {
   }
   return null;
 }
+
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * Milliseconds from a plain number (`3000`) or text with a unit (`500ms`,
+ * `3s`, `2m`, `1h`, `1d`; decimals allowed, rounded to the millisecond);
+ * undefined otherwise. The one reading of a duration: configuration,
+ * scenario rules and the CLI's flags each only add their own bounds.
+ */
+export function parseDuration(raw: unknown): number | undefined {
+  // A number is read as its text, so `1e21` is refused like the text `1e21`.
+  const s = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : undefined;
+  const m = s === undefined ? null : /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * DURATION_UNITS[(m[2] ?? 'ms') as keyof typeof DURATION_UNITS]);
+}

@@ -5,6 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
+import type { HamsterEvent } from '../http/event-stream.js';
+import type { PaymentAck } from '../profiles/seed/seed.schemas.js';
 import { durationMs } from '../scenarios/scenario.js';
 import { call, painter, serviceUrl, statusColor } from './common.js';
 import { readEvents } from './sse.js';
@@ -97,11 +99,11 @@ export async function pay(args: string[]): Promise<void> {
     const events = readEvents(url, listening.signal);
     const first = events.next();
     streamReady = (async () => {
-      const pump = async (next: Promise<IteratorResult<unknown>>) => {
+      const pump = async (next: Promise<IteratorResult<HamsterEvent>>) => {
         for (let r = await next; !r.done; r = await events.next()) {
-          const e = r.value as { type: string; change?: string; payment?: { tid: string; status: string }; tid?: string; delivered?: boolean };
-          if (e.type === 'payment' && e.change !== 'accepted' && e.payment) track(e.payment.tid).status = e.payment.status;
-          if (e.type === 'webhook' && e.delivered && e.tid) track(e.tid).webhookAt ??= performance.now();
+          const e = r.value;
+          if (e.type === 'payment' && e.change !== 'accepted') track(e.payment.tid).status = e.payment.status;
+          if (e.type === 'webhook' && e.delivered) track(e.tid).webhookAt ??= performance.now();
         }
       };
       void pump(first).catch(() => undefined);
@@ -144,7 +146,8 @@ export async function pay(args: string[]): Promise<void> {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ orderId: `${prefix}${i + 1}`, amount, echo: { mid: values.mid } }),
         });
-        const body = (await res.json()) as { transactionId?: string };
+        // A refusal answers a problem document, without a transactionId.
+        const body = (await res.json()) as Partial<PaymentAck>;
         if (res.status === 202 && body.transactionId) {
           summary.accepted++;
           mine.add(body.transactionId);

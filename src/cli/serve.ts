@@ -5,13 +5,13 @@ import { CONFIG_KEYS, KEYS, envName, type ConfigKey } from '../config.keys.js';
 import { loadConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 
-/** Short flags for the settings people change most. */
-const ALIASES: Record<string, ConfigKey> = {
-  port: 'server.port',
-  address: 'server.address',
-  db: 'database.url',
-  'webhook-url': 'payment.webhook.url',
-  seed: 'payment.process.random-seed',
+/** Short flags for the settings people change most, with the help's name for their value. */
+const ALIASES: Record<string, readonly [ConfigKey, string]> = {
+  port: ['server.port', 'N'],
+  address: ['server.address', 'HOST'],
+  db: ['database.url', 'PATH'],
+  'webhook-url': ['payment.webhook.url', 'URL'],
+  seed: ['payment.process.random-seed', 'VALUE'],
 };
 
 export function serveHelp(): string {
@@ -22,6 +22,7 @@ export function serveHelp(): string {
       spec.default === null || (Array.isArray(spec.default) && spec.default.length === 0) ? '(unset)' : String(spec.default);
     return `  --${key.padEnd(width)}${spec.help}\n  ${''.padEnd(width + 2)}env ${envName(key)}, default ${def}`;
   });
+  const aliases = Object.entries(ALIASES).map(([alias, [key, value]]) => `  ${`--${alias} ${value}`.padEnd(20)}= --${key}`);
   return `Usage: hamster-pg serve [options]
 
 Starts the payment gateway. Settings come from, highest first: these flags,
@@ -30,11 +31,7 @@ the seed's defaults.
 
 Options:
   --config FILE       read settings from FILE instead of ./application.yml
-  --port N            = --server.port
-  --address HOST      = --server.address
-  --db PATH           = --database.url
-  --webhook-url URL   = --payment.webhook.url
-  --seed VALUE        = --payment.process.random-seed
+${aliases.join('\n')}
   -h, --help          this help
 
 Every setting:
@@ -61,7 +58,7 @@ export async function serve(args: string[]): Promise<void> {
     return;
   }
   const flags: Partial<Record<ConfigKey, string>> = {};
-  for (const [alias, key] of Object.entries(ALIASES)) {
+  for (const [alias, [key]] of Object.entries(ALIASES)) {
     if (typeof values[alias] === 'string') flags[key] = values[alias];
   }
   for (const key of CONFIG_KEYS) {

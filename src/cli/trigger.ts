@@ -1,7 +1,9 @@
 /** `hamster-pg trigger <tid> --status …`: the manual webhook trigger, from the terminal. */
 import { parseArgs } from 'node:util';
+import type { Static } from 'typebox';
 import { ConfigError } from '../errors.js';
 import { FAIL_REASONS, isFailReason } from '../payments/payment.js';
+import type { TriggerResponse } from '../profiles/seed/seed.schemas.js';
 import { call, painter, problemText, serviceUrl, statusColor } from './common.js';
 
 export const TRIGGER_HELP = `Usage: hamster-pg trigger <tid> --status SUCCESS|FAILED [options]
@@ -53,14 +55,7 @@ export async function trigger(args: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const body = (await res.json()) as {
-    tid: string;
-    status: string;
-    approvalNo: string | null;
-    failReason: string | null;
-    finalizedNow: boolean;
-    webhook: { delivered: boolean; responseCode: number | null; error: string | null; durationMs: number; url: string; state: string };
-  };
+  const body = (await res.json()) as Static<typeof TriggerResponse>;
   if (values.json) {
     process.stdout.write(`${JSON.stringify(body)}\n`);
     return;

@@ -1,11 +1,18 @@
 import type { ScenarioEffect } from '../scenarios/scenario.js';
 
 /**
- * The payment process as the seed defines it: its statuses, the allowed
- * transitions, and the five failure reasons with their webhook codes.
+ * The payment process as the seed defines it: its statuses, the moves
+ * between them, and the five failure reasons with their webhook codes.
  * Pure: no I/O.
  */
 
+/**
+ * PENDING → PROCESSING → SUCCESS | FAILED. The manual trigger may also finalize
+ * straight from PENDING. The outcome of processing never changes; a SUCCESS
+ * may only be cancelled afterwards (SUCCESS → CANCELLED), at the merchant's
+ * request. The store enforces these moves: each is a compare-and-set whose
+ * WHERE names the statuses it may start from (store/payment.repository.ts).
+ */
 export const PAYMENT_STATUSES = ['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED', 'CANCELLED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
@@ -38,24 +45,6 @@ export function isFailReason(value: string): value is FailReason {
 /** `E001` for INSUFFICIENT_BALANCE … `E005` for SYSTEM_ERROR. */
 export function failCode(reason: FailReason): string {
   return `E${String(FAIL_REASONS.indexOf(reason) + 1).padStart(3, '0')}`;
-}
-
-/**
- * PENDING → PROCESSING → SUCCESS | FAILED. The manual trigger may also finalize
- * straight from PENDING. The outcome of processing never changes; a SUCCESS
- * may only be cancelled afterwards (SUCCESS → CANCELLED), at the merchant's
- * request.
- */
-const TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
-  PENDING: ['PROCESSING', 'SUCCESS', 'FAILED'],
-  PROCESSING: ['SUCCESS', 'FAILED'],
-  SUCCESS: ['CANCELLED'],
-  FAILED: [],
-  CANCELLED: [],
-};
-
-export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
-  return TRANSITIONS[from].includes(to);
 }
 
 /** The decision for one payment: what the processor (or the trigger) finalizes it to. */

@@ -24,6 +24,7 @@
  */
 import { InvalidDefinition, type FieldError } from '../errors.js';
 import { FAIL_REASONS, isFailReason, type FailReason } from '../payments/payment.js';
+import { parseDuration } from '../time.js';
 
 export type TextMatch = { exact: string } | { prefix: string } | { glob: string };
 export interface AmountMatch {
@@ -254,16 +255,10 @@ function amountMatch(raw: unknown, bad: Bad): AmountMatch | undefined {
   return undefined;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `2s`, `500ms`, `1m`, or a number of milliseconds. */
+/** A duration (see parseDuration) a rule may script: up to 24 h. */
 export function durationMs(raw: unknown): number | undefined {
-  if (typeof raw === 'number') return Number.isInteger(raw) && raw >= 0 && raw <= MAX_DELAY_MS ? raw : undefined;
-  if (typeof raw !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
-  if (!m) return undefined;
-  const ms = Math.round(Number(m[1]) * UNITS[m[2] ?? 'ms']!);
-  return ms <= MAX_DELAY_MS ? ms : undefined;
+  const ms = parseDuration(raw);
+  return ms !== undefined && ms <= MAX_DELAY_MS ? ms : undefined;
 }
 
 function durationRange(raw: unknown): { minMs: number; maxMs: number } | undefined {

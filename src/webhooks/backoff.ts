@@ -36,6 +36,10 @@ export const RETRY_PRESETS = {
   stripe: [0, 1 * MIN, 5 * MIN, 30 * MIN, 1 * H, 2 * H, 4 * H, 8 * H, 12 * H, 24 * H, 20 * H],
 } as const satisfies Record<string, readonly number[]>;
 
+export type RetryPreset = keyof typeof RETRY_PRESETS;
+/** In the table's order, which the configuration's "allowed" message shows. */
+export const RETRY_PRESET_NAMES = Object.keys(RETRY_PRESETS) as RetryPreset[];
+
 /** Every delay divided by `timeScale` (60: minutes become seconds). */
 export function scaleSchedule(scheduleMs: readonly number[], timeScale: number): number[] {
   return scheduleMs.map((ms) => Math.round(ms / timeScale));
