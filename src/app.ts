@@ -9,26 +9,25 @@ import { Control } from './admin/control.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
-import { EngineEvents, type DeliveryOutcome, type EngineEvent } from './events.js';
+import { EngineEvents } from './events.js';
 import { EventBus, Streams } from './http/event-stream.js';
 import { Hangs } from './http/hangs.js';
 import { Metrics } from './http/metrics.js';
 import { registerRoutes } from './http/routes.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
-import { paymentView } from './http/browse.routes.js';
+import { metricsListener, streamListener } from './http/observers.js';
 import { createLogger, type Logger } from './log.js';
 import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from './payments/ids.js';
 import { decidePayment } from './payments/outcome.js';
-import type { PaymentProcess } from './payments/payment.js';
 import { PaymentServices } from './payments/payment.services.js';
 import { PROFILES, webhookRenderer } from './profiles/registry.js';
 import { randomForPayments } from './payments/random.js';
 import { Store } from './store/store.js';
 import { systemClock, type Clock } from './time.js';
 import { VERSION } from './version.js';
-import { afterAttempt, isDelivered, type RetryPolicy } from './webhooks/backoff.js';
+import { afterAttempt, type RetryPolicy } from './webhooks/backoff.js';
 import { createSender, type Sender } from './webhooks/sender.js';
-import { deliverySigner, secretKey } from './webhooks/signing.js';
+import { merchantSigner } from './webhooks/signing.js';
 import { Dispatcher } from './worker/dispatcher.js';
 import { Poller } from './worker/poller.js';
 import { Processor } from './worker/processor.js';
@@ -125,7 +124,7 @@ export class App {
       send: this.sender.send,
       clock,
       concurrency: webhook.concurrency,
-      sign: this.signer(webhook.secrets),
+      sign: merchantSigner(webhook.secrets, (mid) => this.control.merchant(mid), randomBytes(32)),
       next: (delivery, result, now) => afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: retry }),
       onDelivered: (delivery) => (this.control.reorders() ? this.store.releaseReordered(delivery) : undefined),
       onAttempt: (outcome) => this.engineEvents.emit({ type: 'attempted', outcome }),
@@ -162,7 +161,12 @@ export class App {
       dispatch: (delivery) => this.dispatcher.send(delivery),
       log,
     });
-    this.engineEvents.subscribe((event) => this.onEngineEvent(event));
+    // After each commit: metrics count, the live stream tells, and new webhooks wake the dispatcher.
+    this.engineEvents.subscribe(metricsListener(this.metrics));
+    this.engineEvents.subscribe(streamListener(this.events));
+    this.engineEvents.subscribe((event) => {
+      if (event.type === 'finalized' || event.type === 'cancelled') this.dispatcher.wake();
+    });
 
     registerRoutes(http, {
       profiles: PROFILES,
@@ -294,73 +298,7 @@ export class App {
     this.workerId = id;
   }
 
-  /** Signs with the delivery's merchant's secrets (keys derived once per secret list), else the global ones. */
-  private signer(globalSecrets: readonly string[]) {
-    const cache = new Map<string, { secrets: readonly string[]; keys: Buffer[] }>();
-    return deliverySigner({
-      globalKeys: globalSecrets.map(secretKey),
-      merchantKeys: (mid) => {
-        const merchant = mid === null ? undefined : this.control.merchant(mid);
-        if (!merchant) return undefined;
-        let cached = cache.get(merchant.mid);
-        if (cached?.secrets !== merchant.secrets) {
-          cached = { secrets: merchant.secrets, keys: merchant.secrets.map(secretKey) };
-          cache.set(merchant.mid, cached);
-        }
-        return cached.keys;
-      },
-      wrongKey: randomBytes(32),
-    });
-  }
 
-  /** The one subscriber to the engine's events: metrics, the event stream, and the dispatcher. */
-  private onEngineEvent(event: EngineEvent): void {
-    switch (event.type) {
-      case 'accepted':
-        this.metrics.paymentAccepted();
-        this.emitPayment('accepted', event.payment);
-        return;
-      case 'finalized':
-        for (const payment of event.payments) {
-          this.metrics.paymentFinalized(payment.status);
-          this.emitPayment('finalized', payment);
-        }
-        this.dispatcher.wake();
-        return;
-      case 'cancelled':
-        this.metrics.paymentFinalized('CANCELLED');
-        this.emitPayment('cancelled', event.payment);
-        this.dispatcher.wake();
-        return;
-      case 'attempted':
-        this.attempted(event.outcome);
-        return;
-    }
-  }
 
-  private emitPayment(change: 'accepted' | 'finalized' | 'cancelled', payment: PaymentProcess): void {
-    if (this.events.active) this.events.emit({ type: 'payment', change, at: Date.now(), payment: paymentView(payment) });
-  }
 
-  private attempted({ delivery, result, next }: DeliveryOutcome): void {
-    const delivered = isDelivered(result);
-    const latencyMs = delivered ? Math.max(0, result.attemptedAt + result.durationMs - delivery.createdAt) : null;
-    this.metrics.webhookAttempt(result.responseCode, latencyMs);
-    if (!this.events.active) return;
-    this.events.emit({
-      type: 'webhook',
-      at: Date.now(),
-      tid: delivery.tid,
-      deliveryId: delivery.id,
-      webhookId: delivery.webhookId,
-      eventStatus: delivery.eventStatus,
-      attemptNo: delivery.attemptCount,
-      delivered,
-      responseCode: result.responseCode,
-      error: result.error,
-      durationMs: result.durationMs,
-      state: next.state,
-      latencyMs,
-    });
-  }
 }

@@ -8,8 +8,11 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { lazyPrepared } from '../db/prepared.js';
 import type { Capabilities } from '../db/capabilities.js';
-import type { DB, WebhookAttemptsTable, WebhookDeliveriesTable } from '../db/schema.js';
+import type { DB, WebhookDeliveriesTable } from '../db/schema.js';
+import { insertAttempts, type AttemptResult } from './attempt.repository.js';
 import type { EventStatus } from '../payments/payment.js';
+
+export type { Attempt, AttemptResult } from './attempt.repository.js';
 
 export type DeliveryState = 'PENDING' | 'HELD' | 'SENDING' | 'DELIVERED' | 'DEAD';
 export type DeliveryOrigin = 'AUTO' | 'MANUAL';
@@ -36,31 +39,6 @@ export interface Delivery {
   lastError: string | null;
 }
 
-export interface Attempt {
-  id: number;
-  deliveryId: number;
-  attemptNo: number;
-  attemptedAt: number;
-  url: string;
-  responseCode: number | null;
-  error: string | null;
-  durationMs: number;
-  responseBody: string | null;
-  signature: string | null;
-}
-
-/** What one HTTP attempt produced. */
-export interface AttemptResult {
-  attemptedAt: number;
-  url: string;
-  responseCode: number | null;
-  error: string | null;
-  durationMs: number;
-  responseBody: string | null;
-  /** The `webhook-signature` header sent (null when unsigned). */
-  signature: string | null;
-}
-
 /** Where a delivery goes after an attempt. */
 export type NextState = { state: 'DELIVERED'; at: number } | { state: 'DEAD' } | { state: 'PENDING'; dueAt: number };
 
@@ -84,21 +62,6 @@ function toDelivery(row: Selectable<WebhookDeliveriesTable>): Delivery {
     deliveredAt: row.delivered_at === null ? null : Number(row.delivered_at),
     lastResponseCode: row.last_response_code,
     lastError: row.last_error,
-  };
-}
-
-function toAttempt(row: Selectable<WebhookAttemptsTable>): Attempt {
-  return {
-    id: Number(row.id),
-    deliveryId: Number(row.delivery_id),
-    attemptNo: row.attempt_no,
-    attemptedAt: Number(row.attempted_at),
-    url: row.url,
-    responseCode: row.response_code,
-    error: row.error,
-    durationMs: row.duration_ms,
-    responseBody: row.response_body,
-    signature: row.signature,
   };
 }
 
@@ -199,23 +162,7 @@ export async function completeAttempts(
   items: ReadonlyArray<{ delivery: Delivery; result: AttemptResult; next: NextState }>,
 ): Promise<boolean[]> {
   if (items.length === 0) return [];
-  await db
-    .insertInto('webhook_attempts')
-    .values(
-      items.map(({ delivery, result }) => ({
-        delivery_id: delivery.id,
-        payment_process_id: delivery.paymentId,
-        attempt_no: delivery.attemptCount,
-        attempted_at: result.attemptedAt,
-        url: result.url,
-        response_code: result.responseCode,
-        error: result.error,
-        duration_ms: result.durationMs,
-        response_body: result.responseBody,
-        signature: result.signature,
-      })),
-    )
-    .execute();
+  await insertAttempts(db, items);
   const held: boolean[] = [];
   for (const { delivery, result, next } of items) {
     const updated = await moveOn(db as Kysely<unknown>, {
@@ -311,16 +258,6 @@ export async function releaseReordered(db: Kysely<DB>, args: { url: string; befo
     .where('id', '<', args.beforeId)
     .where('due_at', '>', args.now)
     .execute();
-}
-
-export async function listAttempts(db: Kysely<DB>, paymentId: number): Promise<Attempt[]> {
-  const rows = await db
-    .selectFrom('webhook_attempts')
-    .selectAll()
-    .where('payment_process_id', '=', paymentId)
-    .orderBy('id')
-    .execute();
-  return rows.map(toAttempt);
 }
 
 export async function listDeliveries(db: Kysely<DB>, paymentId: number): Promise<Delivery[]> {

@@ -5,116 +5,35 @@
  * response that replays it commit together — and owns identifier generation
  * with its collision retries. Workers, routes and the trigger use nothing else.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
 import { StatusConflict, StoreUnavailable } from '../errors.js';
-import { AcceptQueue } from './accept-queue.js';
-import * as browse from './browse.repository.js';
-import * as idempotency from './idempotency.repository.js';
-import { makeTid, type ApprovalNumbers, type Snowflake, type TidSuffixSource } from '../payments/ids.js';
 import { isFinal, type EventStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
-import { pickDelay, type ScenarioEffect } from '../scenarios/scenario.js';
 import type { RandomFor } from '../payments/random.js';
+import { pickDelay } from '../scenarios/scenario.js';
+import { firstAttemptAt } from '../webhooks/backoff.js';
 import { scriptedDeliveries } from '../webhooks/outbox-plan.js';
-import * as payments from './payment.repository.js';
-import * as workers from './worker-id.repository.js';
-import type { Clock } from '../time.js';
-import { firstAttemptAt, type RetryPolicy } from '../webhooks/backoff.js';
-import * as deliveries from './delivery.repository.js';
 import { webhookIdFor } from '../webhooks/signing.js';
+import { AcceptQueue } from './accept-queue.js';
+import * as deliveries from './delivery.repository.js';
+import * as idempotency from './idempotency.repository.js';
+import * as payments from './payment.repository.js';
+import { StoreQueries, type AcceptPlan, type Decision, type Finalized, type PaymentIds, type DelayRange, type StoreOptions } from './store.base.js';
 
-export type { Attempt, AttemptResult, Delivery, DeliveryOrigin, NextState } from './delivery.repository.js';
-export type { BeginResult } from './idempotency.repository.js';
-export type { Overview, PaymentFilter } from './browse.repository.js';
-
-export interface StoreOptions {
-  database: Database;
-  clock: Clock;
-  snowflake: Pick<Snowflake, 'nextBase62' | 'setWorkerId'>;
-  approvals: Pick<ApprovalNumbers, 'next'> & Partial<Pick<ApprovalNumbers, 'setWorkerId'>>;
-  tidSuffix: TidSuffixSource;
-  /** How long a claim (a PROCESSING payment; a SENDING webhook beyond its timeout) is held. */
-  leaseMs: number;
-  /** The webhook request timeout: a delivery's lease is this plus `leaseMs`. */
-  webhookTimeoutMs: number;
-  retry: RetryPolicy;
-  idempotencyTtlMs: number;
-  /** Names this process in claims (`claimed_by`) and worker-id leases. */
-  instanceId: string;
-  /** Renders a payment's webhook in its own contract's words (the profiles). */
-  webhooks: WebhookRenderer;
-  /** Where a processing delay drawn from a range comes from (seeded runs repeat); default Math.random. */
-  delayRandomFor?: RandomFor;
-}
-
-/**
- * The port through which the store gets a webhook's body: the bytes the
- * outbox keeps and every attempt, retry and re-send sends.
- */
-export interface WebhookRenderer {
-  render(payment: PaymentProcess, event: EventStatus): string;
-}
-
-export interface Decision {
-  payment: PaymentProcess;
-  outcome: Outcome;
-}
-
-export interface Finalized {
-  payment: PaymentProcess;
-  /** The (first) webhook delivery it owes. */
-  delivery: deliveries.Delivery;
-  /** All of them: a `duplicate` scenario owes several of the same webhook. */
-  deliveries: deliveries.Delivery[];
-}
-
-/** How an accepted payment is to be handled, as its contract, merchant and scenario rule say. */
-export interface AcceptPlan {
-  /** The wire contract (profile) it came through. */
-  profile: string;
-  webhookUrl: string;
-  mid: string | null;
-  scenario: string | null;
-  effect: ScenarioEffect | null;
-  /** A scripted processing delay; a range is drawn from once the payment's id is known. */
-  delay?: DelayRange;
-}
-
-/** Identifiers minted for a payment before it is stored (see `acceptWithKey`). */
-export interface PaymentIds {
-  publicId: string;
-  tid: string;
-}
-
-/** A Snowflake worker lease whose heartbeat is older than this is free for another process. */
-const WORKER_LEASE_MS = 60_000;
+export * from './store.base.js';
 
 /** A fresh random tid collides with an existing one about once per 10^8/n payments a day; 20 tries in a row cannot all collide unless the day's tids are nearly used up. */
 const TID_TRIES = 20;
 /** approvalNo collides only between instances issuing in the same millisecond. */
 const APPROVAL_TRIES = 5;
 
-export class Store {
+export class Store extends StoreQueries {
   private readonly accepts: AcceptQueue;
   private readonly delayRandomFor: RandomFor;
 
-  constructor(private readonly o: StoreOptions) {
+  constructor(o: StoreOptions) {
+    super(o);
     this.accepts = new AcceptQueue({ database: o.database, snowflake: o.snowflake, tidSuffix: o.tidSuffix });
     this.delayRandomFor = o.delayRandomFor ?? (() => Math.random);
-  }
-
-  get database(): Database {
-    return this.o.database;
-  }
-
-  private get deliveryLeaseMs(): number {
-    return this.o.webhookTimeoutMs + this.o.leaseMs;
-  }
-
-  /** Fresh identifiers for a payment about to be stored. */
-  mintIds(now = this.o.clock()): PaymentIds {
-    return { publicId: this.o.snowflake.nextBase62(), tid: makeTid(now, this.o.tidSuffix()) };
   }
 
   private newRow(input: NewPayment, plan: AcceptPlan, now: number) {
@@ -194,90 +113,6 @@ export class Store {
       if (caps.isUniqueViolation(error, 'payment_processes', 'tid')) return null;
       throw error;
     }
-  }
-
-  /** Starts a request with an Idempotency-Key: new, a replay, a different request, or one still in flight. */
-  async beginIdempotent(key: string, hash: string): Promise<idempotency.BeginResult> {
-    const { db, caps } = this.o.database;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await db.transaction().execute((trx) =>
-          idempotency.beginKey(trx, {
-            key,
-            hash,
-            now: this.o.clock(),
-            lockMs: this.o.leaseMs,
-            ttlMs: this.o.idempotencyTtlMs,
-          }),
-        );
-      } catch (error) {
-        // Two first requests raced to insert the key; the loser looks again.
-        if (attempt >= 3 || !caps.isUniqueViolation(error, 'idempotency_keys', 'key')) throw error;
-      }
-    }
-  }
-
-  releaseIdempotencyKey(key: string): Promise<void> {
-    return idempotency.releaseKey(this.o.database.db, key);
-  }
-
-  sweepIdempotencyKeys(): Promise<number> {
-    return idempotency.deleteExpiredKeys(this.o.database.db, this.o.clock());
-  }
-
-  /** The worker id this process mints public ids and approval numbers with. */
-  setWorkerId(id: number): void {
-    this.o.snowflake.setWorkerId(id);
-    this.o.approvals.setWorkerId?.(id);
-  }
-
-  /** Leases a free Snowflake worker id for this process and starts minting public ids with it. */
-  async leaseWorkerId(instanceId = this.o.instanceId): Promise<number> {
-    const now = this.o.clock();
-    const { db, caps } = this.o.database;
-    const id = await db
-      .transaction()
-      .execute((trx) => workers.leaseWorkerId(trx, caps, { instanceId, now, staleBefore: now - WORKER_LEASE_MS }));
-    this.setWorkerId(id);
-    return id;
-  }
-
-  /** Keeps the lease; if it was lost (a stall longer than the lease), takes a new id. */
-  async renewWorkerId(workerId: number, instanceId: string): Promise<number> {
-    const held = await workers.renewWorkerId(this.o.database.db, { workerId, instanceId, now: this.o.clock() });
-    return held ? workerId : this.leaseWorkerId(instanceId);
-  }
-
-  releaseWorkerId(workerId: number, instanceId: string): Promise<void> {
-    return workers.releaseWorkerId(this.o.database.db, { workerId, instanceId });
-  }
-
-  findPayment(tid: string): Promise<PaymentProcess | null> {
-    return payments.findPaymentByTid(this.o.database.db, tid);
-  }
-
-  /**
-   * Claims up to `limit` payments for processing under one new claim token:
-   * first those whose PROCESSING lease ran out (their worker died), then
-   * PENDING ones, oldest first.
-   */
-  async claimPending(limit: number): Promise<{ claimed: PaymentProcess[]; reclaimed: number }> {
-    const { db, caps } = this.o.database;
-    const now = this.o.clock();
-    const token = randomUUID();
-    const by = this.o.instanceId;
-    const reclaimed = await payments.reclaimExpiredPayments(db, caps, {
-      limit,
-      now,
-      token,
-      by,
-      startedBefore: now - this.o.leaseMs,
-    });
-    const fresh =
-      reclaimed.length < limit
-        ? await payments.claimPendingPayments(db, caps, { limit: limit - reclaimed.length, now, token, by })
-        : [];
-    return { claimed: [...reclaimed, ...fresh], reclaimed: reclaimed.length };
   }
 
   /**
@@ -398,11 +233,6 @@ export class Store {
     });
   }
 
-  /** A webhook was delivered: `reorder` deliveries to its URL made before it are due now. */
-  releaseReordered(delivery: deliveries.Delivery): Promise<void> {
-    return deliveries.releaseReordered(this.o.database.db, { url: delivery.url, beforeId: delivery.id, now: this.o.clock() });
-  }
-
   /** Empties the store (DELETE /api/admin/data): payments, webhooks, idempotency keys; ids start again at 1. */
   async resetData(): Promise<void> {
     const { db, caps } = this.o.database;
@@ -415,17 +245,6 @@ export class Store {
         'payment_processes',
       ]),
     );
-  }
-
-  claimDueDeliveries(limit: number): Promise<deliveries.Delivery[]> {
-    const { db, caps } = this.o.database;
-    const now = this.o.clock();
-    return deliveries.claimDueDeliveries(db, caps, {
-      limit,
-      now,
-      leaseUntil: now + this.deliveryLeaseMs,
-      by: this.o.instanceId,
-    });
   }
 
   /** Logs an attempt, moves its delivery on and updates the payment's webhook fields — together. */
@@ -453,38 +272,8 @@ export class Store {
     });
   }
 
-  listPayments(filter: browse.PaymentFilter): Promise<PaymentProcess[]> {
-    return browse.listPayments(this.o.database.db, filter);
-  }
-
-  /** Counts for the dashboard's overview; `minutes` of per-minute throughput. */
-  overview(minutes: number): Promise<browse.Overview> {
-    const now = this.o.clock();
-    return browse.overview(this.o.database.db, { now, since: Math.floor(now / 60_000 - minutes + 1) * 60_000 });
-  }
-
-  backlog(): Promise<{ pendingPayments: number; dueDeliveries: number }> {
-    return browse.backlog(this.o.database.db, this.o.clock());
-  }
-
-  pageFinalPayments(filter: browse.FinalPaymentFilter, page: { offset: number; limit: number | null }) {
-    return browse.pageFinalPayments(this.o.database.db, filter, page);
-  }
-
-  attemptSummaries(paymentIds: readonly number[]) {
-    return browse.attemptSummaries(this.o.database.db, paymentIds);
-  }
-
-  listAttempts(paymentId: number): Promise<deliveries.Attempt[]> {
-    return deliveries.listAttempts(this.o.database.db, paymentId);
-  }
-
-  listDeliveries(paymentId: number): Promise<deliveries.Delivery[]> {
-    return deliveries.listDeliveries(this.o.database.db, paymentId);
-  }
 }
 
-type DelayRange = { minMs: number; maxMs: number };
 
 /** The payment as finalizing it will leave it (what its webhook announces). */
 function finalState(payment: PaymentProcess, outcome: Outcome, approvalNo: string | null, now: number): PaymentProcess {

@@ -54,3 +54,30 @@ export function deliverySigner(args: {
     return signedHeaders(keys, delivery.webhookId, nowMs, delivery.payload);
   };
 }
+
+/**
+ * deliverySigner for the service: each delivery signed with its merchant's
+ * secrets, else the global ones. Keys are derived once per secret list (a
+ * merchant's list is replaced, never changed in place, when it is edited).
+ */
+export function merchantSigner(
+  globalSecrets: readonly string[],
+  merchant: (mid: string) => { mid: string; secrets: readonly string[] } | undefined,
+  wrongKey: Buffer,
+) {
+  const cache = new Map<string, { secrets: readonly string[]; keys: Buffer[] }>();
+  return deliverySigner({
+    globalKeys: globalSecrets.map(secretKey),
+    merchantKeys: (mid) => {
+      const m = mid === null ? undefined : merchant(mid);
+      if (!m) return undefined;
+      let cached = cache.get(m.mid);
+      if (cached?.secrets !== m.secrets) {
+        cached = { secrets: m.secrets, keys: m.secrets.map(secretKey) };
+        cache.set(m.mid, cached);
+      }
+      return cached.keys;
+    },
+    wrongKey,
+  });
+}

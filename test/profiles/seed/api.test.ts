@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../setup/app.js';
+import { startTestApp, type TestApp } from '../../setup/app.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../setup/app.js';
+import { startTestApp, type TestApp } from '../../setup/app.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * different body, concurrent duplicates, expiry, and a restart in between.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../setup/app.js';
+import { startTestApp, type TestApp } from '../../setup/app.js';
 
 let t: TestApp | null = null;
 afterEach(async () => {

@@ -1,0 +1,77 @@
+/** The SQL of the webhook attempt log: every HTTP attempt of every delivery. */
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, WebhookAttemptsTable } from '../db/schema.js';
+
+export interface Attempt {
+  id: number;
+  deliveryId: number;
+  attemptNo: number;
+  attemptedAt: number;
+  url: string;
+  responseCode: number | null;
+  error: string | null;
+  durationMs: number;
+  responseBody: string | null;
+  signature: string | null;
+}
+
+/** What one HTTP attempt produced. */
+export interface AttemptResult {
+  attemptedAt: number;
+  url: string;
+  responseCode: number | null;
+  error: string | null;
+  durationMs: number;
+  responseBody: string | null;
+  /** The `webhook-signature` header sent (null when unsigned). */
+  signature: string | null;
+}
+
+function toAttempt(row: Selectable<WebhookAttemptsTable>): Attempt {
+  return {
+    id: Number(row.id),
+    deliveryId: Number(row.delivery_id),
+    attemptNo: row.attempt_no,
+    attemptedAt: Number(row.attempted_at),
+    url: row.url,
+    responseCode: row.response_code,
+    error: row.error,
+    durationMs: row.duration_ms,
+    responseBody: row.response_body,
+    signature: row.signature,
+  };
+}
+
+/** Logs attempts, one row each, in one statement (the delivery's move is the caller's). */
+export async function insertAttempts(
+  db: Kysely<DB>,
+  items: ReadonlyArray<{ delivery: { id: number; paymentId: number; attemptCount: number }; result: AttemptResult }>,
+): Promise<void> {
+  await db
+    .insertInto('webhook_attempts')
+    .values(
+      items.map(({ delivery, result }) => ({
+        delivery_id: delivery.id,
+        payment_process_id: delivery.paymentId,
+        attempt_no: delivery.attemptCount,
+        attempted_at: result.attemptedAt,
+        url: result.url,
+        response_code: result.responseCode,
+        error: result.error,
+        duration_ms: result.durationMs,
+        response_body: result.responseBody,
+        signature: result.signature,
+      })),
+    )
+    .execute();
+}
+
+export async function listAttempts(db: Kysely<DB>, paymentId: number): Promise<Attempt[]> {
+  const rows = await db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where('payment_process_id', '=', paymentId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toAttempt);
+}
