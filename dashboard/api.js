@@ -22,6 +22,7 @@
  * @property {string | null} mid
  * @property {string | null} scenario
  * @property {string | null} cancelledAt
+ * @property {string} [profile] the wire contract it came through (in lists and live events)
  */
 
 /** @typedef {{ items: TransactionView[], nextBefore: number | null }} PaymentPage */
@@ -79,9 +80,14 @@
 /** @typedef {{ tid: string, status: PaymentStatus, approvalNo: string | null, failReason: string | null, finalizedNow: boolean, webhook: SentWebhook }} TriggerResult */
 /** @typedef {{ tid: string, status: PaymentStatus, webhook: SentWebhook }} ResendResult */
 
-/** @typedef {{ status?: string, from?: string, to?: string, orderId?: string, tid?: string, mid?: string }} Filters */
+/** @typedef {{ status?: string, from?: string, to?: string, orderId?: string, tid?: string, mid?: string, profile?: string }} Filters */
 
 export const STATUSES = /** @type {const} */ (['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED', 'CANCELLED']);
+/** The wire contracts (profiles) the service speaks, with how the dashboard names them. */
+export const PROFILES = /** @type {const} */ ([
+  ['seed', 'seed (/api/payment)'],
+  ['hamster-world', 'hamster-world (/api/payment-process)'],
+]);
 
 /** A failed call: `message` is the problem's detail (or what went wrong on the way). */
 export class ApiError extends Error {
@@ -153,7 +159,11 @@ export async function getStats() {
  * @returns {Promise<TransactionView>}
  */
 export async function getTransaction(tid) {
-  return /** @type {TransactionView} */ (await call(`/api/payment/transaction/${tidPath(tid)}`));
+  // The operator's view (with the contract it came through), whatever contract took it.
+  const page = /** @type {PaymentPage} */ (await call(`/api/payments?${new URLSearchParams({ tid, limit: '1' })}`));
+  const found = page.items[0];
+  if (!found) throw new ApiError(`No payment with tid ${tid}`, 404, 'PAYMENT_NOT_FOUND');
+  return found;
 }
 
 /**

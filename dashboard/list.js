@@ -1,7 +1,7 @@
 // The transaction list: filters (kept in the URL, so the back button returns
 // to them), pages newest first, and live updates from the event stream.
 
-import { ApiError, STATUSES, listPayments } from './api.js';
+import { ApiError, PROFILES, STATUSES, listPayments } from './api.js';
 import { badge, debounce, formatAmount, h, orDash, timeEl } from './dom.js';
 import { onLive } from './live.js';
 
@@ -10,7 +10,7 @@ import { onLive } from './live.js';
 
 const PAGE_SIZE = 50;
 /** @type {(keyof Filters)[]} */
-const FILTER_KEYS = ['status', 'from', 'to', 'orderId', 'tid', 'mid'];
+const FILTER_KEYS = ['status', 'from', 'to', 'orderId', 'tid', 'mid', 'profile'];
 
 /**
  * The list's place: its filters and page, as in the URL (`#/?status=FAILED&before=123`).
@@ -70,6 +70,12 @@ export function createList() {
       h('label', { for: 'filter-status' }, 'Status'),
       h('select', { id: 'filter-status', name: 'status' }, h('option', { value: '' }, 'Any'), STATUSES.map((s) => h('option', { value: s }, s))),
     ),
+    h(
+      'div',
+      { class: 'field field-profile' },
+      h('label', { for: 'filter-profile' }, 'Contract'),
+      h('select', { id: 'filter-profile', name: 'profile' }, h('option', { value: '' }, 'Any'), PROFILES.map(([value, label]) => h('option', { value, title: label }, value))),
+    ),
     field('from', 'Requested from', { type: 'datetime-local' }),
     field('to', 'Requested before', { type: 'datetime-local' }),
     field('orderId', 'Order ID starts with', { spellcheck: 'false' }),
@@ -93,7 +99,7 @@ export function createList() {
       h(
         'tr',
         {},
-        ['TID', 'Order ID', 'Amount', 'Status', 'Requested at', 'MID', 'Scenario'].map((name) =>
+        ['TID', 'Order ID', 'Amount', 'Status', 'Requested at', 'MID', 'Scenario', 'Contract'].map((name) =>
           h('th', { scope: 'col', class: name === 'Amount' ? 'num' : null }, name),
         ),
       ),
@@ -323,6 +329,7 @@ const CELLS = [
   ['Requested at', null],
   ['MID', null],
   ['Scenario', 'wrap'],
+  ['Contract', null],
 ];
 
 /**
@@ -343,6 +350,7 @@ function fillRow(row, p) {
   cells[4]?.replaceChildren(timeEl(p.requestedAt));
   cells[5]?.replaceChildren(orDash(p.mid));
   cells[6]?.replaceChildren(orDash(p.scenario));
+  cells[7]?.replaceChildren(orDash(p.profile ?? null));
 }
 
 /** @param {HTMLElement} row */

@@ -262,6 +262,7 @@ function fields(p) {
     ['Webhook response', p.webhookResponseCode === null ? '—' : `HTTP ${p.webhookResponseCode}`],
     ['MID', orDash(p.mid)],
     ['Scenario', orDash(p.scenario)],
+    ['Contract', orDash(p.profile ?? null)],
     ['Public ID', h('span', { class: 'mono' }, p.publicId)],
     ['User public ID', orDash(p.userPublicId)],
     ['Echo', p.echo === null ? '—' : h('pre', { class: 'code' }, JSON.stringify(p.echo, null, 2))],

@@ -53,6 +53,13 @@ async function main(): Promise<void> {
     return res.json.transactionId as string;
   };
 
+  // Some through the hamster-world contract: the list names each payment's contract.
+  const payHw = async (orderId: string) => {
+    n++;
+    const res = await t.post('/api/payment-process', { midId: mids[n % mids.length], userId: `kc-${100 + (n % 17)}`, orderId, amount: amounts[n % amounts.length] });
+    if (res.status !== 202) throw new Error(`payment ${orderId}: ${res.status} ${await res.text()}`);
+  };
+
   try {
     // A steady trickle over the last 14 minutes, finalized a few seconds after each minute's batch.
     for (let m = 14; m >= 1; m--) {
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
       const perMinute = 1 + ((m * 7) % 4);
       for (let i = 0; i < perMinute; i++) await pay(`ORD_2026_${String(1000 + n)}`);
       if (m % 5 === 0) await pay(`ORD_LIMIT_${String(1000 + n)}`);
+      if (m % 3 === 0) await payHw(`HW_2026_${String(1000 + n)}`);
       offset -= 20_000;
       await t.app.processNow();
     }
@@ -84,6 +92,7 @@ async function main(): Promise<void> {
     await pay('ORD_2026_SLOW1', 'shop_busan', 95_000);
     await pay('ORD_2026_NEW01', 'hamster_dummy_mid_001', 18_000);
     await pay('ORD_2026_NEW02', 'shop_seoul', 6_300);
+    await payHw('HW_2026_NEW03');
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -180,4 +180,28 @@ describe('dashboard', () => {
     // Nothing went wrong in the page, apart from the staged 409 the browser reports.
     expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
   });
+
+  it('names each payment’s contract, filters by it, and shows it on a hamster-world payment’s page', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const res = await t.post('/api/payment-process', { midId: 'hamster_dummy_mid_001', userId: 'kc-1', orderId: 'HW_DASH_1', amount: 3000 });
+    expect(res.status).toBe(202);
+    await page.goto(`${t.url}/`);
+    const hwRow = page.locator('tr', { has: page.locator('td.order', { hasText: 'HW_DASH_1' }) });
+    await hwRow.waitFor(WAIT);
+    expect(await hwRow.locator('td[data-label="Contract"]').textContent()).toBe('hamster-world');
+    expect(await row('ok').locator('td[data-label="Contract"]').textContent()).toBe('seed');
+
+    await page.getByLabel('Contract').selectOption('hamster-world');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await row('ok').waitFor({ state: 'detached', ...WAIT });
+    expect(page.url()).toContain('profile=hamster-world');
+    expect(await shownOrderIds()).toEqual(['HW_DASH_1']);
+
+    await hwRow.getByRole('link').click();
+    await page.locator('dt', { hasText: 'Contract' }).waitFor(WAIT);
+    expect(await page.locator('dt:has-text("Contract") + dd').textContent()).toBe('hamster-world');
+    // Triggered from its page, its webhook speaks its own contract.
+    await page.getByRole('button', { name: 'Trigger SUCCESS' }).click();
+    await expect.poll(() => t.receiver.requests.some((r) => (r.json as { orderId?: string; status?: string })?.orderId === 'HW_DASH_1' && (r.json as { status?: string }).status === 'COMPLETED'), WAIT).toBe(true);
+  });
 });

@@ -15,10 +15,13 @@ export async function registerDocs(app: HttpServer, version: string): Promise<vo
         title: 'hamster-pg',
         version,
         description:
-          'A sandbox asynchronous payment gateway: `POST /api/payment` answers 202 at once; the result follows as a webhook to the merchant. Errors are RFC 9457 problem documents.',
+          'A sandbox asynchronous payment gateway: a payment is answered 202 at once; the result follows as a webhook to the merchant. ' +
+          "Two wire contracts on one port: the seed's (`POST /api/payment`) and the upstream hamster-world one (`POST /api/payment-process`). " +
+          'Errors are RFC 9457 problem documents.',
       },
       tags: [
-        { name: 'payments', description: 'The payment API a Cash Gateway calls' },
+        { name: 'payments', description: "The seed's payment API a Cash Gateway calls, and the test aids (trigger, re-send, cancel) for any payment" },
+        { name: 'hamster-world', description: 'The upstream hamster-world contract: POST /api/payment-process, its MIDs, processes and payments' },
         { name: 'dashboard', description: 'What the dashboard reads' },
         { name: 'admin', description: 'Test control: scenarios, merchants, processing on demand' },
         { name: 'operations', description: 'Health and metrics' },
