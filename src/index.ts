@@ -8,4 +8,7 @@ export type { HamsterEvent } from './http/event-stream.js';
 export type { PaymentProcess, PaymentStatus, FinalStatus, FailReason } from './payments/payment.js';
 export type { TransactionView, PaymentAck } from './profiles/seed/seed.schemas.js';
 export type { WebhookBody, SuccessWebhook, FailedWebhook, CancelledWebhook } from './profiles/seed/seed.webhook.js';
+export type { ProcessAck, ProcessDetails, TransactionResponse as HamsterWorldPayment, MidResponse } from './profiles/hamster-world/hamster-world.schemas.js';
+export { PROFILE_NAMES, type ProfileName } from './profiles/registry.js';
+export type { Profile, ProfileDeps } from './profiles/profile.js';
 export { startSink, type Sink, type SinkOptions } from './sink/sink.js';

@@ -1,0 +1,133 @@
+/**
+ * kill -9 with both contracts under load, the real binary: every payment
+ * acknowledged through either profile ends final once, is delivered in its
+ * own contract's words, and every webhook of one payment is the same bytes.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { killAll, runCli, type Running } from '../../setup/process.js';
+import { startReceiver, type Receiver } from '../../setup/receiver.js';
+import { tempDir } from '../../setup/tmp.js';
+import { parseWebhook } from './cash-gateway.js';
+
+let dir: ReturnType<typeof tempDir>;
+let receiver: Receiver;
+const running: Running[] = [];
+
+beforeEach(async () => {
+  dir = tempDir();
+  receiver = await startReceiver();
+});
+afterEach(async () => {
+  await killAll(running);
+  await receiver.close();
+  dir.remove();
+});
+
+async function startService(): Promise<{ proc: Running; url: string }> {
+  const proc = runCli(['serve'], {
+    cwd: dir.path,
+    env: {
+      SERVER_PORT: '0',
+      DATABASE_URL: `${dir.path}/chaos.db`,
+      PAYMENT_WEBHOOK_URL: receiver.url,
+      PAYMENT_WEBHOOK_TIMEOUT: '1s',
+      PAYMENT_WEBHOOK_RETRY_SCHEDULE: '0,100ms,200ms,300ms,500ms,500ms,500ms,500ms,500ms,500ms',
+      PAYMENT_PROCESS_POLLING_INITIAL_DELAY: '0',
+      PAYMENT_PROCESS_POLLING_FIXED_DELAY: '20',
+      PAYMENT_PROCESS_LEASE: '300ms',
+    },
+  });
+  running.push(proc);
+  const [, url] = await proc.waitFor(/hamster-pg listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  return { proc, url: url! };
+}
+
+const ENGINE_STATUS: Record<string, string> = { COMPLETED: 'SUCCESS', FAILED: 'FAILED' };
+
+describe('chaos, both contracts', () => {
+  it('kill -9 at random moments: every payment acknowledged through either contract is final once and delivered in its own words', async () => {
+    let current = await startService();
+    const acked = { seed: [] as string[], hw: [] as string[] };
+    let stopped = false;
+    let n = 0;
+    const loops = Array.from({ length: 6 }, async (_, worker) => {
+      while (!stopped) {
+        const i = n++;
+        const hw = worker % 2 === 1;
+        const orderId = `${hw ? 'HW' : 'SEED'}_${i}`;
+        try {
+          const res = await fetch(`${current.url}${hw ? '/api/payment-process' : '/api/payment'}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(hw ? { midId: 'hamster_dummy_mid_001', userId: `u${i}`, orderId, amount: 1000 + i, echo: { i } } : { orderId, amount: 1000 + i }),
+          });
+          expect(res.status).toBeLessThan(500);
+          await res.arrayBuffer();
+          if (res.status === 202) (hw ? acked.hw : acked.seed).push(orderId);
+        } catch (error) {
+          if ((error as { name?: string }).name === 'AssertionError') throw error;
+          await new Promise((r) => setTimeout(r, 5)); // down (killed): not acknowledged, so not owed
+        }
+      }
+    });
+    for (let round = 0; round < 3; round++) {
+      await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
+      current.proc.kill('SIGKILL');
+      await current.proc.exited;
+      current = await startService();
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    stopped = true;
+    await Promise.all(loops);
+    expect(acked.hw.length).toBeGreaterThan(30);
+    expect(acked.seed.length).toBeGreaterThan(30);
+
+    type Row = { tid: string; order_id: string; status: string; profile: string };
+    const read = () => {
+      const db = new BetterSqlite3(`${dir.path}/chaos.db`, { readonly: true, fileMustExist: true });
+      try {
+        return {
+          processes: db.prepare('select tid, order_id, status, profile from payment_processes').all() as Row[],
+          finals: db.prepare('select tid from payments').all() as Array<{ tid: string }>,
+          delivered: new Set((db.prepare("select distinct tid from webhook_deliveries where state = 'DELIVERED'").all() as Array<{ tid: string }>).map((r) => r.tid)),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const deadline = Date.now() + 40_000;
+    let state = read();
+    while (state.processes.some((p) => !['SUCCESS', 'FAILED'].includes(p.status) || !state.delivered.has(p.tid))) {
+      if (Date.now() > deadline) throw new Error('payments left not final or not delivered');
+      await new Promise((r) => setTimeout(r, 100));
+      state = read();
+    }
+
+    const byOrder = new Map(state.processes.map((p) => [p.order_id, p]));
+    for (const orderId of acked.hw) expect(byOrder.get(orderId)?.profile, `acknowledged ${orderId} is stored`).toBe('hamster-world');
+    for (const orderId of acked.seed) expect(byOrder.get(orderId)?.profile, `acknowledged ${orderId} is stored`).toBe('seed');
+    expect(state.finals).toHaveLength(state.processes.length);
+
+    const bodies = new Map<string, Set<string>>();
+    for (const r of receiver.requests) {
+      const json = r.json as { tid?: string; transactionId?: string };
+      const tid = json.tid ?? json.transactionId!;
+      if (!bodies.has(tid)) bodies.set(tid, new Set());
+      bodies.get(tid)!.add(r.body);
+    }
+    for (const p of state.processes) {
+      const sent = bodies.get(p.tid);
+      expect(sent, `a webhook for ${p.tid}`).toBeDefined();
+      expect(sent!.size, `every webhook of ${p.tid} is the same bytes`).toBe(1);
+      const [body] = [...sent!];
+      if (p.profile === 'hamster-world') {
+        const hook = parseWebhook(body!);
+        expect(ENGINE_STATUS[hook.status]).toBe(p.status);
+        expect(hook.orderId).toBe(p.order_id);
+      } else {
+        expect((JSON.parse(body!) as { status: string }).status).toBe(p.status);
+      }
+    }
+  });
+});
