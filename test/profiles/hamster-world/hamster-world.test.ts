@@ -1,5 +1,5 @@
 /**
- * The hamster-world contract end to end, on every backend: the MID API, a
+ * The hamster-world contract end to end, on every backend: a
  * payment through POST /api/payment-process read with the Cash Gateway's
  * own rules, its webhook at the MID's own receiver, the process and payment
  * views, retries and re-sends byte for byte, cancellation, scenario rules
@@ -32,74 +32,6 @@ describe.each(BACKENDS)('hamster-world contract ($name)', (backend) => {
     expect(res.status).toBe(201);
     return (await res.json()) as Record<string, unknown>;
   };
-
-  it('registers a MID: 201 with a generated midId and API key; it is the same merchant as /api/admin/merchants', async () => {
-    t = await backend.start();
-    const res = await t.post('/api/mid', { merchantName: 'Hamster Shop', webhookUrl: 'http://127.0.0.1:9/hook' });
-    expect(res.status).toBe(201);
-    const text = await res.text();
-    const mid = JSON.parse(text) as Record<string, unknown>;
-    expect(Object.keys(mid)).toEqual(['midId', 'merchantName', 'apiKey', 'webhookUrl', 'isActive', 'createdAt', 'modifiedAt']);
-    expect(mid.midId).toMatch(/^MID_\d{13}_\d{4}$/);
-    expect(mid.apiKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(mid).toMatchObject({ merchantName: 'Hamster Shop', webhookUrl: 'http://127.0.0.1:9/hook', isActive: true, modifiedAt: null });
-    expect(mid.createdAt).toMatch(LOCAL_DATE_TIME);
-    expect(await (await t.get(`/api/mid/${String(mid.midId)}`)).json()).toEqual(mid);
-    const admin = (await (await t.get(`/api/admin/merchants/${String(mid.midId)}`)).json()) as Record<string, unknown>;
-    expect(admin).toMatchObject({ mid: mid.midId, webhookUrl: 'http://127.0.0.1:9/hook', active: true });
-  });
-
-  it('refuses a MID without a name or URL (400 problem), and answers 404 for an unknown one', async () => {
-    t = await backend.start();
-    for (const body of [{ webhookUrl: 'http://127.0.0.1:9/x' }, { merchantName: 'x' }, { merchantName: '  ', webhookUrl: 'http://127.0.0.1:9/x' }, { merchantName: 'x', webhookUrl: '' }, { merchantName: 'x', webhookUrl: 'not a url' }]) {
-      const res = await t.post('/api/mid', body);
-      expect(res.status).toBe(400);
-      expect(res.headers.get('content-type')).toContain('application/problem+json');
-    }
-    const res = await t.get('/api/mid/MID_nope');
-    expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ status: 404, code: 'MID_NOT_FOUND' });
-  });
-
-  it('has hamster_dummy_mid_001 from the start, named Hamster Cash Gateway, webhooks to payment.webhook.url', async () => {
-    t = await backend.start();
-    const mid = (await (await t.get(`/api/mid/${DEFAULT_MID}`)).json()) as Record<string, unknown>;
-    expect(mid).toMatchObject({ midId: DEFAULT_MID, merchantName: 'Hamster Cash Gateway', webhookUrl: t.receiver.url, isActive: true });
-  });
-
-  it('lists and pages MIDs with their filters, as a Spring Page', async () => {
-    t = await backend.start();
-    const a = await registerMid('http://127.0.0.1:9/a', 'Alpha Store');
-    await registerMid('http://127.0.0.1:9/b', 'Beta Store');
-    await t.post(`/api/mid/${String(a.midId)}/deactivate`, undefined);
-    const list = (q: string) => t.get(`/api/mid/list${q}`).then((r) => r.json() as Promise<Array<Record<string, unknown>>>);
-    expect((await list('')).length).toBe(3);
-    expect((await list('?merchantName=store')).map((m) => m.merchantName).sort()).toEqual(['Alpha Store', 'Beta Store']);
-    expect((await list('?isActive=false')).map((m) => m.midId)).toEqual([a.midId]);
-    expect((await list(`?midId=${DEFAULT_MID}`)).map((m) => m.midId)).toEqual([DEFAULT_MID]);
-    const page = (await (await t.get('/api/mid/page?size=2&page=1')).json()) as Record<string, unknown>;
-    expect(page).toMatchObject({ totalElements: 3, totalPages: 2, number: 1, size: 2, first: false, last: true, numberOfElements: 1, empty: false });
-    expect((page.content as unknown[]).length).toBe(1);
-    const first = (await (await t.get('/api/mid/page')).json()) as Record<string, unknown>;
-    expect(first).toMatchObject({ size: 10, number: 0, first: true, last: true, totalElements: 3 });
-    expect((await t.get('/api/mid/page?page=-1')).status).toBe(400);
-  });
-
-  it('deactivates and activates a MID: an inactive MID’s payments are refused with 403, nothing stored', async () => {
-    t = await backend.start();
-    const mid = await registerMid('http://127.0.0.1:9/a');
-    const off = await t.post(`/api/mid/${String(mid.midId)}/deactivate`, undefined);
-    expect(off.status).toBe(200);
-    expect(await off.json()).toMatchObject({ midId: mid.midId, isActive: false });
-    const refused = await pay({ midId: mid.midId, userId: 'u1', orderId: 'O1', amount: 1000 });
-    expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ code: 'MERCHANT_INACTIVE' });
-    expect(await t.count('payment_processes')).toBe(0);
-    const on = await t.post(`/api/mid/${String(mid.midId)}/activate`, undefined);
-    expect(await on.json()).toMatchObject({ isActive: true });
-    expect((await pay({ midId: mid.midId, userId: 'u1', orderId: 'O1', amount: 1000 })).status).toBe(202);
-    expect((await t.post('/api/mid/MID_nope/activate', undefined)).status).toBe(404);
-  });
 
   it('accepts a payment: 202 with the exact ACK, which the Cash Gateway acknowledges', async () => {
     t = await backend.start();
