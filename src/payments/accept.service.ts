@@ -67,7 +67,7 @@ export async function acceptPayment(deps: ServiceDeps, req: AcceptRequest): Prom
   }
 
   const { key, ackText } = req.idempotency;
-  const begun = await store.beginIdempotent(key, requestHash(req.input));
+  const begun = await store.beginIdempotent(key, requestHash(req.input, { profile: req.profile, mid: req.mid }));
   if (begun.kind === 'replay') return { kind: 'replayed', code: begun.code, body: begun.body };
   if (begun.kind === 'mismatch') return { kind: 'key-reused' };
   if (begun.kind === 'in-flight') return { kind: 'key-in-use' };

@@ -21,13 +21,15 @@ export function checkKey(value: string | string[] | undefined): { key: string | 
 }
 
 /**
- * A fingerprint of what the request asks for: the payment fields, with
- * `echo`'s keys sorted, so re-serializing the same request matches while any
- * change of order id, amount, user or echo does not. Fields hamster-pg
- * ignores do not count.
+ * A fingerprint of what the request asks for: the contract it came through
+ * and the merchant it names, and the payment fields, with `echo`'s keys
+ * sorted — so re-serializing the same request matches while any change of
+ * contract, merchant, order id, amount, user or echo does not (the same key
+ * sent to another contract is another request, not a replay of its ACK).
+ * Fields hamster-pg ignores do not count.
  */
-export function requestHash(p: NewPayment): string {
-  const canonical = JSON.stringify([p.orderId, p.amount, p.userPublicId, sortKeys(p.echo)]);
+export function requestHash(p: NewPayment, scope: { profile: string; mid: string | null }): string {
+  const canonical = JSON.stringify([scope.profile, scope.mid, p.orderId, p.amount, p.userPublicId, sortKeys(p.echo)]);
   return createHash('sha256').update(canonical).digest('base64url');
 }
 

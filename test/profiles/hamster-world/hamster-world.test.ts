@@ -227,6 +227,24 @@ describe.each(BACKENDS)('hamster-world contract ($name)', (backend) => {
     t = undefined as unknown as TestApp;
   });
 
+  it('replays a request with the same Idempotency-Key byte for byte; the key sent to the other contract is another request (422)', async () => {
+    t = await backend.start();
+    const body = { midId: DEFAULT_MID, userId: 'u', orderId: 'ORD-IDEM', amount: 77, echo: { n: 1 } };
+    const first = await pay(body, { 'idempotency-key': 'k-1' });
+    const again = await pay(body, { 'idempotency-key': 'k-1' });
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.text()).toBe(await first.text());
+    expect(await t.count('payment_processes')).toBe(1);
+    const other = await registerMid('http://127.0.0.1:9/other');
+    const otherMid = await pay({ ...body, midId: other.midId }, { 'idempotency-key': 'k-1' });
+    expect(otherMid.status).toBe(422);
+    const seed = await t.post('/api/payment', { orderId: 'ORD-IDEM', amount: 77, userPublicId: 'u', echo: { n: 1 } }, { 'idempotency-key': 'k-1' });
+    expect(seed.status).toBe(422);
+    expect(await seed.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
   it('speaks both contracts side by side: each payment’s webhook in its own contract’s words', async () => {
     t = await backend.start({ 'payment.process.success-rate': 100 });
     expect((await t.postPayment({ orderId: 'SEED-1', amount: 100, echo: { note: 'seed' } })).status).toBe(202);
