@@ -18,6 +18,7 @@ export type NewRow = Omit<NewPaymentRow, 'public_id' | 'tid'>;
 
 interface Waiting {
   row: NewPaymentRow;
+  echo: Record<string, unknown> | null;
   resolve: (payment: PaymentProcess) => void;
   reject: (error: unknown) => void;
 }
@@ -40,9 +41,9 @@ export class AcceptQueue {
   ) {}
 
   /** Resolves once the payment is committed. */
-  insert(row: NewRow): Promise<PaymentProcess> {
+  insert(row: NewRow, echo: Record<string, unknown> | null): Promise<PaymentProcess> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ row: this.identify(row), resolve, reject });
+      this.waiting.push({ row: this.identify(row), echo, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // After the current round of I/O: every request read in it joins.
@@ -70,10 +71,7 @@ export class AcceptQueue {
   private async commit(batch: Waiting[]): Promise<void> {
     let left = batch;
     for (let round = 0; round < TID_TRIES && left.length > 0; round++) {
-      const stored = await insertPendingPayments(
-        this.o.database.db,
-        left.map((w) => w.row),
-      );
+      const stored = await insertPendingPayments(this.o.database.db, left);
       const retry: Waiting[] = [];
       left.forEach((w, i) => {
         const payment = stored[i];

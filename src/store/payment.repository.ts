@@ -70,34 +70,58 @@ export interface NewPaymentRow {
  * Many new payments in one statement (and so one commit), answered in the
  * order given: the stored payment, or null for a row skipped because its
  * tid or public id is taken (the caller retries it with fresh identifiers).
- * Only the ids the database gave are read back; the rest is what was sent.
+ * Only the ids the database gave are read back; the rest is what was sent
+ * (`echo` as the caller parsed it, so it is not parsed again).
  */
-export async function insertPendingPayments(db: Kysely<DB>, rows: readonly NewPaymentRow[]): Promise<Array<PaymentProcess | null>> {
+export async function insertPendingPayments(
+  db: Kysely<DB>,
+  items: ReadonlyArray<{ row: NewPaymentRow; echo: Record<string, unknown> | null }>,
+): Promise<Array<PaymentProcess | null>> {
   const inserted = await db
     .insertInto('payment_processes')
-    .values(rows as NewPaymentRow[])
+    .values(items.map((i) => i.row))
     .onConflict((oc) => oc.doNothing())
     .returning(['id', 'public_id'])
     .execute();
   const idOf = new Map(inserted.map((r) => [r.public_id, Number(r.id)]));
-  return rows.map((row) => {
+  return items.map(({ row, echo }) => {
     const id = idOf.get(row.public_id);
-    return id === undefined ? null : toPaymentProcess({ ...UNSET, ...row, id });
+    return id === undefined ? null : pendingPayment(row, id, echo);
   });
 }
 
-/** What a new row holds in the columns it is not given. */
-const UNSET = {
-  approval_no: null,
-  fail_reason: null,
-  webhook_sent_at: null,
-  webhook_response_code: null,
-  processing_started_at: null,
-  processed_at: null,
-  claim_token: null,
-  claimed_by: null,
-  cancelled_at: null,
-} as const;
+/**
+ * A row just inserted, as the domain sees it — built field by field (this
+ * runs once per accepted payment: no spread, no parsing of what the caller
+ * already holds).
+ */
+function pendingPayment(row: NewPaymentRow, id: number, echo: Record<string, unknown> | null): PaymentProcess {
+  return {
+    id,
+    publicId: row.public_id,
+    tid: row.tid,
+    orderId: row.order_id,
+    userPublicId: row.user_public_id,
+    amount: row.amount,
+    status: 'PENDING',
+    approvalNo: null,
+    failReason: null,
+    echo,
+    webhookUrl: row.webhook_url,
+    webhookSentAt: null,
+    webhookResponseCode: null,
+    requestedAt: row.requested_at,
+    processingStartedAt: null,
+    processedAt: null,
+    claimToken: null,
+    mid: row.mid,
+    scenario: row.scenario,
+    effect: row.effect === null ? null : (JSON.parse(row.effect) as ScenarioEffect),
+    processAfter: row.process_after,
+    cancelledAt: null,
+    profile: row.profile,
+  };
+}
 
 export async function findPaymentByTid(db: Kysely<DB>, tid: string): Promise<PaymentProcess | null> {
   const row = await db.selectFrom('payment_processes').selectAll().where('tid', '=', tid).executeTakeFirst();

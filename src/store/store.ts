@@ -63,7 +63,7 @@ export class Store extends StoreQueries {
     const now = this.o.clock();
     const row = this.newRow(input, plan, now);
     // The common case: grouped with the other accepts of this moment into one commit.
-    if (!plan.delay || row.process_after !== null) return this.accepts.insert(row);
+    if (!plan.delay || row.process_after !== null) return this.accepts.insert(row, input.echo);
     for (let i = 0; i < TID_TRIES; i++) {
       const stored = await this.insertOne(row, this.mintIds(now), plan.delay, null);
       if (stored !== null) return stored;

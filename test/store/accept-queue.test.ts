@@ -97,7 +97,7 @@ describe.each(backends())('accept queue on $name', (backend) => {
   it('commits many inserts of one turn as one INSERT, each resolving with its own distinct id and tid, in order', async () => {
     const q = queue();
     const n = 120;
-    const accepted = await Promise.all(Array.from({ length: n }, (_, i) => q.insert(row(i))));
+    const accepted = await Promise.all(Array.from({ length: n }, (_, i) => q.insert(row(i), null)));
 
     expect(counter.inserts).toEqual([n]);
     expect(accepted.map((p) => p.orderId)).toEqual(Array.from({ length: n }, (_, i) => `ORD_${i}`));
@@ -116,8 +116,8 @@ describe.each(backends())('accept queue on $name', (backend) => {
 
   it('commits inserts made in separate turns as separate INSERTs', async () => {
     const q = queue();
-    const first = await q.insert(row(1));
-    const [second, third] = await Promise.all([q.insert(row(2)), q.insert(row(3))]);
+    const first = await q.insert(row(1), null);
+    const [second, third] = await Promise.all([q.insert(row(2), null), q.insert(row(3), null)]);
     expect(counter.inserts).toEqual([1, 2]);
     expect(first.id).toBeLessThan(second!.id);
     expect(second!.id).toBeLessThan(third!.id);
@@ -126,7 +126,7 @@ describe.each(backends())('accept queue on $name', (backend) => {
   it('splits a turn of more than 500 inserts into INSERTs of at most 500, every one stored', async () => {
     const q = queue();
     const n = 1201;
-    const accepted = await Promise.all(Array.from({ length: n }, (_, i) => q.insert(row(i))));
+    const accepted = await Promise.all(Array.from({ length: n }, (_, i) => q.insert(row(i), null)));
     expect(counter.inserts).toEqual([500, 500, 201]);
     expect(new Set(accepted.map((p) => p.id)).size).toBe(n);
     expect(await count()).toBe(n);
@@ -135,8 +135,8 @@ describe.each(backends())('accept queue on $name', (backend) => {
   it('retries a tid already stored with a new tid (and stores the payment once)', async () => {
     const tids = suffixes(7, 7, 8);
     const q = queue(tids);
-    const a = await q.insert(row(1));
-    const b = await q.insert(row(2));
+    const a = await q.insert(row(1), null);
+    const b = await q.insert(row(2), null);
     expect(a.tid).toBe(tidOf(7));
     expect(b.tid).toBe(tidOf(8));
     expect(tids.left).toEqual([]);
@@ -151,7 +151,7 @@ describe.each(backends())('accept queue on $name', (backend) => {
     // Rows 1 and 2 draw the same tid in the same INSERT: one is stored, the other retried alone.
     const tids = suffixes(3, 3, 4, 9);
     const q = queue(tids);
-    const [a, b, c] = await Promise.all([q.insert(row(1)), q.insert(row(2)), q.insert(row(3))]);
+    const [a, b, c] = await Promise.all([q.insert(row(1), null), q.insert(row(2), null), q.insert(row(3), null)]);
     expect(a!.tid).toBe(tidOf(3));
     expect(b!.tid).toBe(tidOf(9));
     expect(c!.tid).toBe(tidOf(4));
@@ -163,8 +163,8 @@ describe.each(backends())('accept queue on $name', (backend) => {
 
   it('gives a retried row a new public id as well', async () => {
     const q = queue(suffixes(5, 5, 6));
-    const a = await q.insert(row(1));
-    const b = await q.insert(row(2));
+    const a = await q.insert(row(1), null);
+    const b = await q.insert(row(2), null);
     expect(b.publicId).not.toBe(a.publicId);
     expect(await findPaymentByTid(database.db, b.tid)).toEqual(b);
   });
@@ -173,8 +173,8 @@ describe.each(backends())('accept queue on $name', (backend) => {
     // Two Snowflakes with the same worker id and clock issue the same public ids.
     const mine = queue(suffixes(1));
     const twin = new AcceptQueue({ database, snowflake: new Snowflake(0, () => NOW), tidSuffix: suffixes(2, 3) });
-    const a = await mine.insert(row(1));
-    const b = await twin.insert(row(2));
+    const a = await mine.insert(row(1), null);
+    const b = await twin.insert(row(2), null);
     expect(b.publicId).not.toBe(a.publicId);
     expect(b.tid).toBe(tidOf(3));
     expect(await findPaymentByTid(database.db, a.tid)).toEqual(a);
@@ -184,9 +184,9 @@ describe.each(backends())('accept queue on $name', (backend) => {
 
   it('rejects with StoreUnavailable when no free tid is found, storing nothing for that row', async () => {
     const q = queue(() => 1);
-    await q.insert(row(1));
+    await q.insert(row(1), null);
     const inserts = counter.inserts.length;
-    await expect(q.insert(row(2))).rejects.toBeInstanceOf(StoreUnavailable);
+    await expect(q.insert(row(2), null)).rejects.toBeInstanceOf(StoreUnavailable);
     // It did retry (more than one INSERT), and then gave up.
     expect(counter.inserts.length - inserts).toBeGreaterThan(1);
     expect(await count()).toBe(1);
@@ -194,7 +194,7 @@ describe.each(backends())('accept queue on $name', (backend) => {
   });
 
   it('rejects only the row that finds no free tid; the others of its batch are stored', async () => {
-    await queue(() => 1).insert(row(0));
+    await queue(() => 1).insert(row(0), null);
     // Row 1 draws 2 (free); row 2 draws 1 (taken) every time.
     let first = true;
     const q = queue(() => {
@@ -204,7 +204,7 @@ describe.each(backends())('accept queue on $name', (backend) => {
       }
       return 1;
     });
-    const [ok, stuck] = await Promise.allSettled([q.insert(row(1)), q.insert(row(2))]);
+    const [ok, stuck] = await Promise.allSettled([q.insert(row(1), null), q.insert(row(2), null)]);
     expect(ok).toMatchObject({ status: 'fulfilled', value: { tid: tidOf(2), orderId: 'ORD_1' } });
     expect(stuck.status).toBe('rejected');
     expect((stuck as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailable);
@@ -216,10 +216,10 @@ describe.each(backends())('accept queue on $name', (backend) => {
   it('keeps accepting on the same queue after a row was refused', async () => {
     let suffix = 1;
     const q = queue(() => suffix);
-    await q.insert(row(1));
-    await expect(q.insert(row(2))).rejects.toBeInstanceOf(StoreUnavailable);
+    await q.insert(row(1), null);
+    await expect(q.insert(row(2), null)).rejects.toBeInstanceOf(StoreUnavailable);
     suffix = 2;
-    const later = await q.insert(row(3));
+    const later = await q.insert(row(3), null);
     expect(later.tid).toBe(tidOf(2));
     expect(await findPaymentByTid(database.db, later.tid)).toEqual(later);
     expect(await count()).toBe(2);
@@ -239,7 +239,7 @@ describe.each(backends())('accept queue on $name', (backend) => {
     });
     const bare = row(2, { user_public_id: null });
     const q = queue();
-    const [a, b] = await Promise.all([q.insert(full), q.insert(bare)]);
+    const [a, b] = await Promise.all([q.insert(full, echo), q.insert(bare, null)]);
 
     const readA = await findPaymentByTid(database.db, a!.tid);
     expect(readA).toEqual(a);
