@@ -88,4 +88,19 @@ describe.each(BACKENDS)('hamster-world MIDs ($name)', (backend) => {
     expect((await pay({ midId: mid.midId, userId: 'u1', orderId: 'O1', amount: 1000 })).status).toBe(202);
     expect((await t.post('/api/mid/MID_nope/activate', undefined)).status).toBe(404);
   });
+
+  it('a merchant registered through the admin API or the configuration is a MID too; its API key survives changes', async () => {
+    t = await backend.start({ merchants: [{ mid: 'shop_cfg', 'webhook-url': 'http://127.0.0.1:9/cfg', name: 'Configured Shop' }] });
+    const cfg = (await (await t.get('/api/mid/shop_cfg')).json()) as Record<string, unknown>;
+    expect(cfg).toMatchObject({ midId: 'shop_cfg', merchantName: 'Configured Shop', webhookUrl: 'http://127.0.0.1:9/cfg', isActive: true });
+    const put = (body: unknown) =>
+      fetch(`${t.url}/api/admin/merchants/shop_adm`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await put({ webhookUrl: 'http://127.0.0.1:9/a', name: 'Admin Shop' })).status).toBe(201);
+    const before = (await (await t.get('/api/mid/shop_adm')).json()) as Record<string, unknown>;
+    expect(before).toMatchObject({ merchantName: 'Admin Shop', webhookUrl: 'http://127.0.0.1:9/a' });
+    expect((await put({ webhookUrl: 'http://127.0.0.1:9/b' })).status).toBe(200);
+    const after = (await (await t.get('/api/mid/shop_adm')).json()) as Record<string, unknown>;
+    expect(after).toMatchObject({ merchantName: 'Admin Shop', webhookUrl: 'http://127.0.0.1:9/b', apiKey: before.apiKey, createdAt: before.createdAt });
+    expect((await put({ webhookUrl: 'http://127.0.0.1:9/b', name: '' })).status).toBe(400);
+  });
 });
