@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Control } from './admin/control.js';
 import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
+import { DatabaseUnusable, isUnusable, openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { EngineEvents } from './events.js';
 import { EventBus, Streams } from './http/event-stream.js';
@@ -194,7 +194,13 @@ export class App {
       poolSize: config.database.poolSize,
     });
     try {
-      await migrate(database);
+      try {
+        await migrate(database);
+      } catch (error) {
+        // The first use of the database: a server that does not answer, a
+        // file that cannot be written — one clear line, not a stack.
+        throw isUnusable(error) ? new DatabaseUnusable(database.location, error) : error;
+      }
       const http = await createHttpServer(log, VERSION);
       const app = new App(config, database, http, log, options);
       await app.takeWorkerId();

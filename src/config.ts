@@ -154,7 +154,13 @@ function readConfigFile(
   }
   if (file === null) return { file: null, values: {} };
 
-  const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Configuration file ${file} cannot be read: ${(error as Error).message}`);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(`Configuration file ${file} is not valid YAML: ${doc.errors[0]!.message}`);
   }

@@ -3,7 +3,7 @@
  * its folder on first start), `:memory:`, or a PostgreSQL URL
  * (`postgres://…` / `postgresql://…`, pooled).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -13,6 +13,7 @@ import { POSTGRES, SQLITE, type Capabilities } from './capabilities.js';
 import type { DB } from './schema.js';
 import { startCheckpointer } from './checkpointer.js';
 import { HamsterSqliteDialect } from './sqlite.driver.js';
+import { ConfigError } from '../errors.js';
 
 export interface Database {
   readonly db: Kysely<DB>;
@@ -40,20 +41,26 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
 function openSqlite(url: string, cwd = process.cwd()): Database {
   const memory = url === ':memory:';
   const path = memory ? ':memory:' : resolve(cwd, url.replace(/^(sqlite|file):/, ''));
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new BetterSqlite3(path);
-  // WAL lets readers (the lookup API) run beside the writer. synchronous=NORMAL
-  // in WAL mode: a commit survives a crash of this process (kill -9), not a
-  // power cut of the machine — the right trade for a sandbox.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  // A page cache a little above the default keeps the indexes' hot pages
-  // (the random tids) in memory, without weighing on the process's size.
-  sqlite.pragma('cache_size = -8192');
-  // Checkpoints run in a worker (see checkpointer.ts); this is only the safety net.
-  sqlite.pragma(`wal_autocheckpoint = ${memory ? 1000 : 20000}`);
+  let sqlite: BetterSqlite3.Database;
+  try {
+    if (!memory) makeFolders(dirname(path));
+    sqlite = new BetterSqlite3(path);
+    // WAL lets readers (the lookup API) run beside the writer. synchronous=NORMAL
+    // in WAL mode: a commit survives a crash of this process (kill -9), not a
+    // power cut of the machine — the right trade for a sandbox.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    // A page cache a little above the default keeps the indexes' hot pages
+    // (the random tids) in memory, without weighing on the process's size.
+    sqlite.pragma('cache_size = -8192');
+    // Checkpoints run in a worker (see checkpointer.ts); this is only the safety net.
+    sqlite.pragma(`wal_autocheckpoint = ${memory ? 1000 : 20000}`);
+  } catch (error) {
+    // (A file that is not a database fails at its first read: the first pragma.)
+    throw new DatabaseUnusable(`SQLite ${path}`, error);
+  }
   const checkpointer = memory ? null : startCheckpointer(path);
   const db = new Kysely<DB>({ dialect: new HamsterSqliteDialect(sqlite) });
   return {
@@ -65,6 +72,45 @@ function openSqlite(url: string, cwd = process.cwd()): Database {
       await db.destroy();
     },
   };
+}
+
+/**
+ * The folders a new database file needs, made one at a time. Not
+ * mkdirSync's `recursive`: on some file systems (/proc) it retries for ever
+ * instead of failing, and start-up would spin silently.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
+}
+
+/** Error codes that mean "this database cannot be reached or opened", not "a statement failed". */
+const UNUSABLE = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET',
+  'EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'EISDIR',
+  'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM', 'SQLITE_NOTADB', 'SQLITE_AUTH',
+  // PostgreSQL: bad password, no such role or database, the server starting or shutting down.
+  '28P01', '28000', '3D000', '57P03', '57P01',
+]);
+
+/** Whether an error from the first use of a database means it cannot be used at all. */
+export function isUnusable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && UNUSABLE.has(code);
+}
+
+/**
+ * The database in `database.url` cannot be opened or reached: start-up
+ * stops with one line naming the setting, the database and the cause.
+ */
+export class DatabaseUnusable extends ConfigError {
+  constructor(location: string, cause: unknown) {
+    super(`Cannot use the database in database.url (${location}): ${(cause as Error).message ?? String(cause)}`);
+  }
 }
 
 /**
