@@ -19,6 +19,7 @@ import {
   seed,
   text,
   webhookSecret,
+  webOrigin,
   type Reader,
 } from './config.readers.js';
 import { MerchantError, parseMerchants, type Merchant } from './merchants/merchant.js';
@@ -82,6 +83,12 @@ export const KEYS = {
     'Snowflake worker id of this process; unset: each process leases a free one from the database',
   ),
   'server.address': spec('127.0.0.1', 'a host name or IP address', nonEmpty, 'address to listen on (0.0.0.0 for every interface)'),
+  'server.cors.origins': spec(
+    [] as string[],
+    'web origins such as http://localhost:3000 (scheme, host, port), comma-separated, or * for any',
+    list(webOrigin, 0, 50),
+    'browser pages on these origins may call the API (CORS) and change state; none: only the dashboard itself and non-browser clients',
+  ),
   'database.url': spec(
     './data/hamster-pg.db',
     'a SQLite file path, :memory:, or a postgres:// URL',

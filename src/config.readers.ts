@@ -82,6 +82,16 @@ export const httpUrl: Reader<string> = (raw) => {
   return u.protocol === 'http:' || u.protocol === 'https:' ? s : undefined;
 };
 
+/** A web origin as browsers send it (`http://localhost:3000`: scheme, host, port; no path), or `*`. */
+export const webOrigin: Reader<string> = (raw) => {
+  const s = text(raw);
+  if (s === '*') return s;
+  if (!s || !URL.canParse(s)) return undefined;
+  const u = new URL(s);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+  return u.origin === s.replace(/\/$/, '') ? u.origin : undefined;
+};
+
 /** Unset (empty) means random outcomes; anything else seeds them. */
 export const seed: Reader<string | null> = (raw) => {
   if (raw === null) return null;

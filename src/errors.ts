@@ -29,7 +29,9 @@ export type ErrorCode =
   | 'SCENARIO_EXISTS'
   | 'SCENARIO_NOT_FOUND'
   | 'MERCHANT_NOT_FOUND'
-  | 'DEFAULT_MERCHANT';
+  | 'DEFAULT_MERCHANT'
+  | 'CROSS_SITE_REQUEST'
+  | 'CORS_ORIGIN_NOT_ALLOWED';
 
 /** An error a client caused or can act on, with its stable code. */
 export abstract class DomainError extends Error {
@@ -167,6 +169,22 @@ export class DefaultMerchant extends DomainError {
   readonly code = 'DEFAULT_MERCHANT';
   constructor(mid: string) {
     super(`${mid} takes every payment without a mid; set it inactive instead`);
+  }
+}
+
+/** A browser page on another origin tried to change state, and its origin is not allowed. */
+export class CrossSiteRequest extends DomainError {
+  readonly code = 'CROSS_SITE_REQUEST';
+  constructor(origin: string) {
+    super(`A browser page on ${origin} may not change anything here; allow its origin in server.cors.origins`);
+  }
+}
+
+/** A CORS preflight from an origin not in server.cors.origins. */
+export class CorsOriginNotAllowed extends DomainError {
+  readonly code = 'CORS_ORIGIN_NOT_ALLOWED';
+  constructor(origin: string) {
+    super(`Cross-origin requests from ${origin} are not allowed; allow it in server.cors.origins`);
   }
 }
 

@@ -75,7 +75,13 @@ describe('hamster-pg command', () => {
     await sink.waitFor(new RegExp(`"transactionId": "${transactionId}"`));
     expect(sink.stdout()).toMatch(/POST \/api\/webhook\/pg\/DUMMY {2}→ 200 {2}(SUCCESS|FAILED)/);
     expect(sink.stdout()).toContain('"gatewayReferenceId": "CGW_REF_123"');
-    const view = (await (await fetch(`${url}/api/payment/transaction/${transactionId}`)).json()) as Record<string, unknown>;
+    // The sink prints the webhook before hamster-pg has its answer and records
+    // the attempt: look until the attempt is recorded (or 5 s have passed).
+    let view: Record<string, unknown> = {};
+    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+      view = (await (await fetch(`${url}/api/payment/transaction/${transactionId}`)).json()) as Record<string, unknown>;
+      if (view.webhookResponseCode !== null) break;
+    }
     expect(['SUCCESS', 'FAILED']).toContain(view.status);
     expect(view.webhookResponseCode).toBe(200);
 

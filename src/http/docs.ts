@@ -30,7 +30,22 @@ export async function registerDocs(app: HttpServer, version: string): Promise<vo
     // TypeBox marks refinements with keys like `~refine` that JSON Schema does not know.
     transform: ({ schema, url }) => ({ schema: stripInternal(schema) as typeof schema, url }),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    // The package's CSP, never framed, and nothing from other hosts: no
+    // https: sources, no validator badge, no upgrade of this plain-HTTP
+    // origin. Swagger UI (React) sets inline style attributes, so styles may
+    // be inline here; scripts stay 'self' only.
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+        .replace(/ https:/g, '')
+        .replace(' validator.swagger.io', '')
+        .replace(/ ?upgrade-insecure-requests;?/, '')
+        .replace(/style-src 'self'/, "style-src 'self' 'unsafe-inline'"),
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
 

@@ -50,6 +50,8 @@ const PROBLEMS: Readonly<Record<ErrorCode, { status: number; title: string }>> =
   ADMIN_TOKEN_REQUIRED: { status: 401, title: 'Admin token required' },
   MERCHANT_INACTIVE: { status: 403, title: 'Merchant inactive' },
   DATA_RESET_DISABLED: { status: 403, title: 'Data reset disabled' },
+  CROSS_SITE_REQUEST: { status: 403, title: 'Cross-site request refused' },
+  CORS_ORIGIN_NOT_ALLOWED: { status: 403, title: 'Origin not allowed' },
   PAYMENT_NOT_FOUND: { status: 404, title: 'Payment not found' },
   MID_NOT_FOUND: { status: 404, title: 'MID not found' },
   SCENARIO_NOT_FOUND: { status: 404, title: 'Scenario not found' },
