@@ -201,7 +201,8 @@ export class App {
         // file that cannot be written — one clear line, not a stack.
         throw isUnusable(error) ? new DatabaseUnusable(database.location, error) : error;
       }
-      const http = await createHttpServer(log, VERSION);
+      const webhooks = Object.fromEntries(PROFILES.map((p) => [`${p.name}.payment`, { summary: `${p.summary}: a payment's result`, schema: p.webhookSchema }]));
+      const http = await createHttpServer(log, VERSION, webhooks);
       const app = new App(config, database, http, log, options);
       await app.takeWorkerId();
       await app.control.init();

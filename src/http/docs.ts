@@ -5,15 +5,21 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { TSchema } from 'typebox';
+import { refineDocument } from './openapi.js';
 import type { HttpServer } from './server.js';
 
-export async function registerDocs(app: HttpServer, version: string): Promise<void> {
+/** Each profile's webhook, by name: documented under the document's `webhooks`. */
+export type DocumentedWebhooks = Readonly<Record<string, { summary: string; schema: TSchema }>>;
+
+export async function registerDocs(app: HttpServer, version: string, webhooks: DocumentedWebhooks = {}): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'hamster-pg',
         version,
+        license: { name: 'MIT', identifier: 'MIT' },
         description:
           'A sandbox asynchronous payment gateway: a payment is answered 202 at once; the result follows as a webhook to the merchant. ' +
           "Two wire contracts on one port: the seed's (`POST /api/payment`) and the upstream hamster-world one (`POST /api/payment-process`). " +
@@ -29,6 +35,10 @@ export async function registerDocs(app: HttpServer, version: string): Promise<vo
     },
     // TypeBox marks refinements with keys like `~refine` that JSON Schema does not know.
     transform: ({ schema, url }) => ({ schema: stripInternal(schema) as typeof schema, url }),
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? (refineDocument(document.openapiObject as Record<string, unknown>, stripInternal(webhooks) as DocumentedWebhooks) as typeof document.openapiObject)
+        : document.swaggerObject,
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -11,7 +11,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import secureJson from 'secure-json-parse';
 import { DomainError, ForbiddenProperty, MalformedJson } from '../errors.js';
 import type { Logger } from '../log.js';
-import { registerDocs } from './docs.js';
+import { registerDocs, type DocumentedWebhooks } from './docs.js';
 import { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem.js';
 
 export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
@@ -22,7 +22,7 @@ export const BODY_LIMIT = 1024 * 1024;
 const JSON_CONTENT_TYPE = /^application\/([a-z0-9.!#$&^_-]+\+)?json(\s*;.*)?$/i;
 
 /** The server, with the OpenAPI document and /docs registered before any route (so they see them all). */
-export async function createHttpServer(logger: Logger, version: string): Promise<HttpServer> {
+export async function createHttpServer(logger: Logger, version: string, webhooks: DocumentedWebhooks = {}): Promise<HttpServer> {
   let seq = 0;
   const app = Fastify({
     loggerInstance: logger,
@@ -59,7 +59,7 @@ export async function createHttpServer(logger: Logger, version: string): Promise
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
-  await registerDocs(app, version);
+  await registerDocs(app, version, webhooks);
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)

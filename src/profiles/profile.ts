@@ -7,6 +7,7 @@
  * webhook's bytes. Adding a PG: one folder under src/profiles/, one line in
  * registry.ts.
  */
+import type { TSchema } from 'typebox';
 import type { Control } from '../admin/control.js';
 import type { Config } from '../config.js';
 import type { Hangs } from '../http/hangs.js';
@@ -41,4 +42,6 @@ export interface Profile {
   webhookBody(payment: PaymentProcess, event: EventStatus): string;
   /** Registers the contract's routes. */
   register(app: HttpServer, deps: ProfileDeps): void;
+  /** The webhook bodies it sends, for the OpenAPI document's `webhooks`. */
+  readonly webhookSchema: TSchema;
 }

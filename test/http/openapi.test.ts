@@ -3,9 +3,13 @@
  * OpenAPI 3.1 (checked by an independent validator); /docs serves the
  * interactive reference from the npm package, offline.
  */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../setup/app.js';
+import { tempDir } from '../setup/tmp.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -63,5 +67,37 @@ describe('API documentation', () => {
       expect(asset.status, src).toBe(200);
       expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
     }
+  });
+
+  it('passes redocly lint (recommended rules) with no error, and says what it really answers', async () => {
+    const spec = (await (await t.get('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>; security?: unknown[] }>>;
+      webhooks: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, 'openapi.json');
+      writeFileSync(file, JSON.stringify(spec));
+      const lint = spawnSync(process.execPath, [join('node_modules', '@redocly', 'cli', 'bin', 'cli.js'), 'lint', file], { encoding: 'utf8' });
+      expect(lint.status, lint.stdout + lint.stderr).toBe(0);
+      expect(lint.stdout + lint.stderr).toMatch(/valid/);
+    } finally {
+      dir.remove();
+    }
+    // Every error is a problem document, as served.
+    for (const ops of Object.values(spec.paths)) {
+      for (const op of Object.values(ops)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (Number(status) >= 400) expect(Object.keys(response.content ?? {}), status).toEqual(['application/problem+json']);
+        }
+      }
+    }
+    const accept = spec.paths['/api/payment']!.post!;
+    expect(Object.keys(accept.responses)).toEqual(expect.arrayContaining(['202', '400', '403', '409', '413', '415', '422', '429', '500', '503']));
+    expect(accept.responses['202']!.headers).toHaveProperty('Idempotent-Replayed');
+    expect(spec.paths['/api/admin/process']!.post!.security).toEqual([{ adminBearer: [] }, { adminHeader: [] }]);
+    expect(Object.keys(spec.paths['/metrics']!.get!.responses['200']!.content!)).toEqual(['text/plain; version=0.0.4']);
+    expect(Object.keys(spec.webhooks)).toEqual(['seed.payment', 'hamster-world.payment']);
   });
 });

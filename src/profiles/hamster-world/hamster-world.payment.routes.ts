@@ -37,7 +37,8 @@ export function registerHamsterWorldPayments(app: HttpServer, deps: ProfileDeps)
           'hamster-world contract. Stores the payment as PENDING and answers 202 with ACK_OK; the result follows as a webhook to the MID’s webhookUrl. ' +
           'With `"cancel": "CANCEL"` and `tid`, cancels that SUCCESS payment instead: 202, then a CANCELLED webhook.',
         body: ProcessRequest,
-        response: { 202: ProcessAck, 403: Problem, 422: Problem, ...problems },
+        // 429, 500, 503: what a scenario rule can script for this call.
+        response: { 202: ProcessAck, 403: Problem, 422: Problem, 429: Problem, 500: Problem, 503: Problem, ...problems },
       },
     },
     async (request, reply) => {

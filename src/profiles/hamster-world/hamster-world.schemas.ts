@@ -150,3 +150,19 @@ export type MidSearch = Static<typeof MidSearch>;
 
 export const TidParams = Type.Object({ tid: Type.String({ maxLength: 64 }) });
 export const MidParams = Type.Object({ midId: Type.String({ maxLength: 100 }) });
+
+/** The webhook, as the upstream NotificationService sends it (documented under the OpenAPI `webhooks`). */
+export const HamsterWorldWebhook = Type.Object(
+  {
+    tid: Type.String(),
+    midId: Type.String(),
+    userId: Type.String({ description: '"" when the payment had none (the Cash Gateway reads it as non-null)' }),
+    orderId: Type.String(),
+    amount: Type.Number(),
+    status: Type.Enum([...PAYMENT_STATUSES]),
+    approvalNo: Nullable(Type.String()),
+    failureReason: Reason,
+    echo: Type.String({ description: "the request's echo as JSON text; \"{}\" without one" }),
+  },
+  { description: 'Keys in this order; tid, midId, userId, orderId, amount and status are never null' },
+);

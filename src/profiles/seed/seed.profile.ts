@@ -7,12 +7,14 @@
 import type { Profile } from '../profile.js';
 import { registerSeedAids } from './seed.aids.routes.js';
 import { registerSeedRoutes } from './seed.routes.js';
+import { SeedWebhook } from './seed.schemas.js';
 import { webhookBody } from './seed.webhook.js';
 
 export const seedProfile = {
   name: 'seed',
   summary: "The seed document's payment-process contract (POST /api/payment)",
   webhookBody: (payment, event) => JSON.stringify(webhookBody({ ...payment, status: event })),
+  webhookSchema: SeedWebhook,
   register(app, deps) {
     registerSeedRoutes(app, deps);
     registerSeedAids(app, deps);

@@ -27,7 +27,8 @@ export function registerSeedRoutes(app: HttpServer, deps: ProfileDeps): void {
           'With an Idempotency-Key header, a repeat of the same request answers the first response again and creates nothing.',
         headers: IdempotencyHeaders,
         body: PaymentRequest,
-        response: { 202: PaymentAck, ...SEED_PROBLEMS },
+        // 429, 500, 503: what a scenario rule can script for this call.
+        response: { 202: PaymentAck, ...SEED_PROBLEMS, 403: Problem, 429: Problem, 500: Problem, 503: Problem },
       },
     },
     async (request, reply) => {

@@ -133,3 +133,37 @@ export const WebhookLog = Type.Object({
     }),
   ),
 });
+
+const WebhookEcho = Nullable(EchoObject);
+
+/** The seed's webhook bodies, as sent (documented under the OpenAPI `webhooks`). */
+export const SeedWebhook = Type.Union(
+  [
+    Type.Object({
+      status: Type.Literal('SUCCESS'),
+      code: Type.Literal('0000'),
+      transactionId: Type.String(),
+      approvalNo: Type.String(),
+      amount: Type.Number(),
+      echo: WebhookEcho,
+      message: Type.Literal('Payment approved successfully'),
+    }),
+    Type.Object({
+      status: Type.Literal('FAILED'),
+      code: Type.String({ pattern: '^E00[1-5]$', description: 'E001 INSUFFICIENT_BALANCE … E005 SYSTEM_ERROR' }),
+      transactionId: Type.String(),
+      amount: Type.Number(),
+      echo: WebhookEcho,
+      message: Type.String({ description: 'Payment failed: <reason>' }),
+    }),
+    Type.Object({
+      status: Type.Literal('CANCELLED'),
+      code: Type.Literal('0000'),
+      transactionId: Type.String(),
+      amount: Type.Number(),
+      echo: WebhookEcho,
+      message: Type.Literal('Payment cancelled successfully'),
+    }),
+  ],
+  { description: 'Keys in this order, as the seed shows them' },
+);
