@@ -12,5 +12,7 @@ export default defineConfig({
     // Tests start real servers and child processes; forks keep them apart.
     pool: 'forks',
     allowOnly: false,
+    // Every instance a test starts checks each answer against /openapi.json (src/http/response-check.ts).
+    env: { HAMSTER_PG_CHECK_RESPONSES: '1' },
   },
 });

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TSchema } from 'typebox';
 import { refineDocument } from './openapi.js';
+import { Problem } from './problem.js';
 import type { HttpServer } from './server.js';
 
 /** Each profile's webhook, by name: documented under the document's `webhooks`. */
@@ -37,7 +38,11 @@ export async function registerDocs(app: HttpServer, version: string, webhooks: D
     transform: ({ schema, url }) => ({ schema: stripInternal(schema) as typeof schema, url }),
     transformObject: (document) =>
       'openapiObject' in document
-        ? (refineDocument(document.openapiObject as Record<string, unknown>, stripInternal(webhooks) as DocumentedWebhooks) as typeof document.openapiObject)
+        ? (refineDocument(
+            document.openapiObject as Record<string, unknown>,
+            stripInternal(webhooks) as DocumentedWebhooks,
+            stripInternal(Problem),
+          ) as typeof document.openapiObject)
         : document.swaggerObject,
   });
   await app.register(swaggerUi, {

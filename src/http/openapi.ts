@@ -44,9 +44,14 @@ interface Operation {
 
 const text = (description: string) => ({ description, schema: { type: 'string' } });
 
-export function refineDocument(doc: Json, webhooks: Readonly<Record<string, { summary: string; schema: TSchema }>>): Json {
+export function refineDocument(
+  doc: Json,
+  webhooks: Readonly<Record<string, { summary: string; schema: TSchema }>>,
+  problemSchema: unknown,
+): Json {
   const components = ((doc.components as Json | undefined) ??= {});
   const schemas = ((components.schemas as Json | undefined) ??= {});
+  schemas.Problem = problemSchema;
   const problemRef = { $ref: '#/components/schemas/Problem' };
   const problem = (description: string, headers?: Record<string, unknown>): Response => ({
     description,
@@ -65,10 +70,12 @@ export function refineDocument(doc: Json, webhooks: Readonly<Record<string, { su
       if (typeof op !== 'object' || op === null || !('responses' in op || 'tags' in op)) continue;
       const responses = (op.responses ??= {});
       for (const [status, response] of Object.entries(responses)) {
+        // No content is no content (204; a 202 that sends nothing), not a JSON null.
+        const json = response.content?.['application/json']?.schema as { type?: unknown } | undefined;
+        if (status === '204' || json?.type === 'null') delete response.content;
         if (Number(status) < 400) continue;
-        const json = response.content?.['application/json'];
-        if (json) {
-          schemas.Problem ??= json.schema;
+        // A problem, as every error handler sends it (not, say, /ready's own 503 body).
+        if (isProblemSchema(response.content?.['application/json']?.schema)) {
           responses[status] = problem(response.description ?? 'A problem (RFC 9457)', response.headers);
         }
       }
@@ -138,4 +145,9 @@ export function refineDocument(doc: Json, webhooks: Readonly<Record<string, { su
 function operationId(method: string, path: string): string {
   const words = [method, ...path.split(/[^A-Za-z0-9]+/).filter(Boolean)];
   return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1))).join('');
+}
+
+function isProblemSchema(schema: unknown): boolean {
+  const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return properties !== undefined && 'code' in properties && 'title' in properties && 'detail' in properties;
 }

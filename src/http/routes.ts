@@ -14,6 +14,7 @@ import type { Profile } from '../profiles/profile.js';
 import type { Store } from '../store/store.js';
 import { registerBrowseRoutes } from './browse.routes.js';
 import { registerBrowserSafety } from './cross-site.js';
+import { registerResponseCheck } from './response-check.js';
 import type { EventBus, Streams } from './event-stream.js';
 import type { Hangs } from './hangs.js';
 import { registerHealthRoutes } from './health.routes.js';
@@ -42,6 +43,7 @@ export function registerRoutes(app: HttpServer, d: RouteDeps): void {
   // First, so that every route after it is timed.
   d.metrics.instrument(app);
   registerBrowserSafety(app, d.config.server.cors.origins);
+  registerResponseCheck(app);
   registerHealthRoutes(app, { database: d.database, instanceId: d.instanceId, stopping: d.stopping });
   for (const profile of d.profiles) {
     profile.register(app, { services: d.services, control: d.control, store: d.store, hangs: d.hangs, config: d.config, log: d.log });
