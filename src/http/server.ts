@@ -1,7 +1,8 @@
 /**
- * The Fastify instance: JSON only (anything else is 415), bodies up to 1 MiB
- * (413 beyond), request validation by the routes' TypeBox schemas (bodies are
- * never coerced: "10000" is not a number), a wrong method on a known path 405 with
+ * The Fastify instance: JSON only (anything else is 415), in UTF-8, plain or
+ * gzip/deflate/br (edges.ts), bodies up to 1 MiB after decoding (413 beyond),
+ * request validation by the routes' TypeBox schemas (bodies are never
+ * coerced: "10000" is not a number), a wrong method on a known path 405 with
  * `Allow`, and every error answered as a problem+json document — those Node's
  * HTTP server raises before Fastify sees the request too.
  */
@@ -9,11 +10,10 @@ import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import secureJson from 'secure-json-parse';
-import { DomainError, ForbiddenProperty, MalformedJson } from '../errors.js';
+import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { registerDocs } from './docs.js';
-import { createEdgeServer, RouteMethods } from './edges.js';
+import { createEdgeServer, jsonBodyParser, RouteMethods } from './edges.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem.js';
 
 export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
@@ -44,23 +44,7 @@ export async function createHttpServer(logger: Logger, version: string): Promise
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(JSON_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body);
-    // No body at all is "no body" (the schema then says what is missing),
-    // so clients that always send Content-Type: application/json still work.
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
-    } catch (error) {
-      const message = (error as Error).message;
-      done(
-        /prototype/i.test(message)
-          ? new ForbiddenProperty('The body may not contain __proto__ or constructor.prototype keys')
-          : new MalformedJson(`The body is not valid JSON: ${message}`),
-        undefined,
-      );
-    }
-  });
+  app.addContentTypeParser(JSON_CONTENT_TYPE, jsonBodyParser(BODY_LIMIT));
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   // Every route's methods by path, for 405 (hooked before any route is added).

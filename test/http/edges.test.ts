@@ -1,10 +1,12 @@
 /**
- * The HTTP edges, over a real port: Host and Expect, wrong methods, and
- * the errors Node's HTTP server raises — each answered with a problem, and a refused payment stores
+ * The HTTP edges, over a real port: encoded and non-UTF-8 bodies, lone
+ * surrogates, Host and Expect, wrong methods, and the errors Node's HTTP
+ * server raises — each answered with a problem, and a refused payment stores
  * nothing. Where fetch would normalize the request (Host, Expect, framing),
  * the test writes it on a raw socket.
  */
 import { connect, type Socket } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../setup/app.js';
 
@@ -70,6 +72,10 @@ async function expectProblem(res: Response | RawAnswer, status: number, code: st
 
 const payment = (orderId: string, echo: unknown = { note: '안녕 hamster' }) => JSON.stringify({ orderId, amount: 1000, echo });
 
+function postBytes(body: Buffer | string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${t.url}/api/payment`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
 /** Runs `refuse` and checks that no payment was stored by it. */
 async function storesNothing<T>(refuse: () => Promise<T>): Promise<T> {
   const before = await t.count('payment_processes');
@@ -77,6 +83,124 @@ async function storesNothing<T>(refuse: () => Promise<T>): Promise<T> {
   expect(await t.count('payment_processes')).toBe(before);
   return result;
 }
+
+describe('Content-Encoding', () => {
+  it.each([
+    ['gzip', gzipSync],
+    ['x-gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+    ['identity', (b: Buffer) => b],
+  ])('a %s body is decoded and taken like a plain one', async (coding, encode) => {
+    const before = await t.count('payment_processes');
+    const res = await postBytes(encode(Buffer.from(payment(`ENC_${coding}`))), { 'content-encoding': coding });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ echo: { note: '안녕 hamster' } });
+    expect(await t.count('payment_processes')).toBe(before + 1);
+  });
+
+  it('an unknown coding, or more than one, is 415 with Accept-Encoding naming the ones taken', async () => {
+    for (const coding of ['compress', 'zstd', 'gzip, br']) {
+      const res = await storesNothing(() => postBytes(payment('ENC_UNKNOWN'), { 'content-encoding': coding }));
+      await expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(res.headers.get('accept-encoding')).toBe('gzip, deflate, br');
+    }
+  });
+
+  it('a body that is not valid data of its coding is 400 INVALID_CONTENT_ENCODING', async () => {
+    const truncated = gzipSync(Buffer.from(payment('ENC_BROKEN'))).subarray(0, 20);
+    const res = await storesNothing(() => postBytes(truncated, { 'content-encoding': 'gzip' }));
+    expect((await expectProblem(res, 400, 'INVALID_CONTENT_ENCODING')).detail).toMatch(/not valid gzip data/);
+    const notGzip = await storesNothing(() => postBytes(payment('ENC_PLAIN'), { 'content-encoding': 'gzip' }));
+    await expectProblem(notGzip, 400, 'INVALID_CONTENT_ENCODING');
+  });
+
+  it('a compressed body without Content-Encoding is refused with a hint, not binary garbage in the detail', async () => {
+    const res = await storesNothing(() => postBytes(gzipSync(Buffer.from(payment('ENC_UNLABELED')))));
+    const problem = await expectProblem(res, 400, 'INVALID_UTF8');
+    expect(problem.detail).toMatch(/Content-Encoding: gzip/);
+    expect([...problem.detail].filter((c) => c < ' ' || c === '\ufffd')).toEqual([]);
+  });
+
+  it('the 1 MiB limit counts the decoded body: a small body inflating past it is 413', async () => {
+    const bomb = gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const res = await storesNothing(() => postBytes(bomb, { 'content-encoding': 'gzip' }));
+    await expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
+    // Under the limit once decoded, it is taken (unknown fields are ignored).
+    const big = JSON.stringify({ orderId: 'ENC_BIG', amount: 1, pad: 'x'.repeat(1024 * 1024 - 100) });
+    expect((await postBytes(gzipSync(Buffer.from(big)), { 'content-encoding': 'gzip' })).status).toBe(202);
+  });
+
+  it('a zip bomb is cut off at the limit: the 413 comes before the rest of the body is even sent', async () => {
+    // 16 gzip members of 64 MiB of spaces each (1 GiB decoded), of which only the first is written.
+    const member = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
+    const answer = await storesNothing(() =>
+      raw(
+        `POST /api/payment HTTP/1.1\nHost: x\nContent-Type: application/json\nContent-Encoding: gzip\nContent-Length: ${member.length * 16}\n\n`,
+        member,
+        { keepOpen: true },
+      ),
+    );
+    await expectProblem(answer, 413, 'PAYLOAD_TOO_LARGE');
+    answer.socket.destroy();
+  });
+});
+
+describe('UTF-8 only', () => {
+  // 안녕 in EUC-KR.
+  const eucKr = Buffer.concat([Buffer.from('{"orderId":"EUC_KR","amount":1,"echo":{"note":"'), Buffer.from([0xbe, 0xc8, 0xb3, 0xe7]), Buffer.from('"}}')]);
+
+  it('a charset other than UTF-8 is 415, however the body reads', async () => {
+    for (const charset of ['euc-kr', 'ISO-8859-1', '"utf-16"']) {
+      const res = await storesNothing(() => postBytes(eucKr, { 'content-type': `application/json; charset=${charset}` }));
+      expect((await expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE')).detail).toContain(`charset=${charset.replace(/"/g, '')}`);
+    }
+  });
+
+  it('charset=utf-8 in any spelling is taken', async () => {
+    for (const charset of ['utf-8', 'UTF-8', '"utf-8"', 'utf8']) {
+      const res = await postBytes(payment(`UTF8_${charset}`), { 'content-type': `application/json;charset=${charset}` });
+      expect(res.status).toBe(202);
+    }
+  });
+
+  it('bytes that are not UTF-8 are 400 INVALID_UTF8 naming where, not stored with U+FFFD', async () => {
+    const res = await storesNothing(() => postBytes(eucKr));
+    expect((await expectProblem(res, 400, 'INVALID_UTF8')).detail).toContain(`at byte ${eucKr.indexOf(0xbe)}`);
+    const surrogateBytes = Buffer.from([...Buffer.from('{"orderId":"CESU","amount":1,"echo":{"n":"'), 0xed, 0xa0, 0x80, ...Buffer.from('"}}')]);
+    await expectProblem(await storesNothing(() => postBytes(surrogateBytes)), 400, 'INVALID_UTF8');
+  });
+
+  it('a real U+FFFD, sent as valid UTF-8, is kept', async () => {
+    const res = await postBytes(payment('REAL_FFFD', { note: 'a\uFFFDb' }));
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ echo: { note: 'a\uFFFDb' } });
+  });
+});
+
+describe('I-JSON strings (RFC 7493)', () => {
+  it.each([
+    ['an echo value', '{"orderId":"LONE_1","amount":1,"echo":{"note":"x\\ud800"}}', 'echo.note'],
+    ['a low surrogate alone', '{"orderId":"LONE_2","amount":1,"echo":{"list":["ok","\\uDC00y"]}}', 'echo.list.1'],
+    ['the orderId', '{"orderId":"\\ud83d","amount":1}', 'orderId'],
+    ['a key', '{"orderId":"LONE_3","amount":1,"echo":{"\\udfff":"v"}}', 'a key in echo'],
+    ['an unknown field', '{"orderId":"LONE_4","amount":1,"extra":"\\ud800\\ud800"}', 'extra'],
+  ])('a lone surrogate in %s is 400 LONE_SURROGATE, never stored or forwarded in a webhook', async (_where, body, field) => {
+    await t.app.processNow(); // earlier tests' payments send their webhooks now
+    const webhooks = t.receiver.requests.length;
+    const res = await storesNothing(() => postBytes(body));
+    expect((await expectProblem(res, 400, 'LONE_SURROGATE')).detail).toContain(field);
+    await t.app.processNow();
+    expect(t.receiver.requests.length).toBe(webhooks);
+  });
+
+  it('an escaped surrogate pair is one character and is taken', async () => {
+    const res = await postBytes('{"orderId":"PAIR","amount":1,"echo":{"note":"\\ud83d\\ude00 \\\\ud800 is text"}}');
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ echo: { note: '😀 \\ud800 is text' } });
+  });
+});
 
 describe('Host and Expect', () => {
   const body = payment('RAW');
