@@ -34,6 +34,24 @@ export function problem(status: number, code: string, title: string, detail: str
   return body;
 }
 
+/**
+ * A refusal at the HTTP edge (an encoding, a charset, the Host header, a
+ * method): no domain error, just its status, code and title, and the
+ * headers the answer carries (`Accept-Encoding` on a 415, `Allow` on a 405).
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    detail: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+  }
+}
+
 interface ValidationIssue {
   instancePath?: string;
   keyword?: string;
@@ -74,6 +92,7 @@ export function statusOf(error: DomainError): number {
 /** Turns a thrown error into the problem to answer; `requestId` names a 5xx in the log. */
 export function toProblem(error: unknown, requestId: string): ProblemBody {
   if (error instanceof DomainError) return problem(statusOf(error), error.code, PROBLEMS[error.code].title, error.message, error.errors);
+  if (error instanceof HttpProblem) return problem(error.status, error.code, error.title, error.message);
   const e = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
   if (Array.isArray(e.validation)) {
     const errors = fieldErrors(e.validation, e.validationContext ?? 'body');
