@@ -24,6 +24,7 @@ import { DEFAULT_MID, parseMerchant, type Merchant } from '../merchants/merchant
 import { Problem } from '../http/problem.js';
 import { parseScenario, parseScenarios, type Scenario } from '../scenarios/scenario.js';
 import type { Store } from '../store/store.js';
+import { MerchantBody, NamedRuleBody, RuleBody, RuleListBody, bodyReadByParser } from './admin.schemas.js';
 import type { Control } from './control.js';
 
 export interface AdminDeps {
@@ -125,8 +126,10 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
         tags: ['admin'],
         summary: 'Replace every scenario rule',
         description: 'The body is the list of rules (or {"scenarios": [...]}); the first that matches a payment decides it.',
+        body: RuleListBody,
         response: { 200: RuleList, ...problems },
       },
+      validatorCompiler: bodyReadByParser,
     },
     async (request) => {
       const body = request.body as unknown;
@@ -150,8 +153,10 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
         summary: 'Add a scenario rule',
         description: 'Appended, or inserted at ?position=N (0: first). A rule with the same name: 409.',
         querystring: Type.Object({ position: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        body: RuleBody,
         response: { 201: Rule, ...problems },
       },
+      validatorCompiler: bodyReadByParser,
     },
     async (request, reply) => {
       let rule: Scenario | undefined;
@@ -178,7 +183,10 @@ function registerScenarioRoutes(admin: AdminServer, deps: AdminDeps): void {
 
   admin.put(
     '/scenarios/:name',
-    { schema: { tags: ['admin'], summary: 'Replace one scenario rule, keeping its place (or add it last)', params: NameParams, response: { 200: Rule, ...problems } } },
+    {
+      schema: { tags: ['admin'], summary: 'Replace one scenario rule, keeping its place (or add it last)', params: NameParams, body: NamedRuleBody, response: { 200: Rule, ...problems } },
+      validatorCompiler: bodyReadByParser,
+    },
     async (request) => {
       let rule: Scenario | undefined;
       try {
@@ -240,8 +248,10 @@ function registerMerchantRoutes(admin: AdminServer, deps: AdminDeps): void {
         summary: 'Register or replace a merchant',
         description: 'Body: {webhookUrl, secrets?: [whsec_…], active?: true}. Its payments’ webhooks go to webhookUrl, signed with its secrets (else the global ones).',
         params: MidParams,
+        body: MerchantBody,
         response: { 200: MerchantView, 201: MerchantView, ...problems },
       },
+      validatorCompiler: bodyReadByParser,
     },
     async (request, reply) => {
       let merchant: Merchant | undefined;

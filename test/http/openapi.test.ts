@@ -100,5 +100,18 @@ describe('API documentation', () => {
     expect(spec.paths['/api/admin/process']!.post!.security).toEqual([{ adminBearer: [] }, { adminHeader: [] }]);
     expect(Object.keys(spec.paths['/metrics']!.get!.responses['200']!.content!)).toEqual(['text/plain; version=0.0.4']);
     expect(Object.keys(spec.webhooks)).toEqual(['seed.payment', 'hamster-world.payment']);
+    // Every write documents its request body (a validating proxy would refuse calls otherwise).
+    const ops = spec.paths as unknown as Record<string, Record<string, { requestBody?: unknown }>>;
+    for (const [path, method] of [
+      ['/api/admin/scenarios', 'put'],
+      ['/api/admin/scenarios', 'post'],
+      ['/api/admin/scenarios/{name}', 'put'],
+      ['/api/admin/merchants/{mid}', 'put'],
+      ['/api/payment', 'post'],
+      ['/api/payment-process', 'post'],
+      ['/api/mid', 'post'],
+    ] as const) {
+      expect(ops[path]?.[method]?.requestBody, `${method} ${path}`).toBeDefined();
+    }
   });
 });
