@@ -83,7 +83,10 @@ export function refineDocument(
         responses[status] ??= problem(description, headers);
       };
       for (const [status, description] of Object.entries(ANY_OPERATION)) add(status, description, status === '503' ? retryAfter : undefined);
-      if (op.requestBody) for (const [status, description] of Object.entries(WITH_BODY)) add(status, description);
+      if (op.requestBody) {
+        for (const [status, description] of Object.entries(WITH_BODY)) add(status, description);
+        responses['415']!.headers ??= { 'Accept-Encoding': text('The content codings a body may have: gzip, deflate, br') };
+      }
       if ((op.parameters ?? []).some((p) => p.in === 'path' || p.in === 'query')) add('400', 'A path or query parameter is not valid');
       if (UNSAFE.has(method)) add('403', 'A browser page on another origin tried to change state (see server.cors.origins)');
       if (op.tags?.includes('admin')) {
