@@ -70,6 +70,15 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
 
+  // Settings given in code (the embedding API) are checked like a file's, but
+  // an unknown one stops: code can be fixed, and a silent default misleads.
+  for (const key of Object.keys(options.overrides ?? {})) {
+    if (!(key in KEYS)) {
+      const hint = closestKey(key);
+      throw new ConfigError(`Unknown setting ${key}${hint ? ` (did you mean ${hint}?)` : ''}`);
+    }
+  }
+
   const explicit = new Set<ConfigKey>();
   const value = <K extends ConfigKey>(key: K): (typeof KEYS)[K]['default'] => {
     const spec = KEYS[key];
@@ -185,6 +194,17 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** The known key with the smallest edit distance, if it is close enough to be a typo. */
+/** The known name nearest to a misspelt one (case counts little), if one is near enough. */
+export function closestName(name: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= 3 ? best : null;
+}
+
 function closestKey(key: string): string | null {
   let best: string | null = null;
   let bestDistance = Infinity;

@@ -12,7 +12,8 @@
  */
 import { App } from './app.js';
 import type { ConfigKey } from './config.keys.js';
-import { loadConfig } from './config.js';
+import { closestName, loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
 import { createLogger } from './log.js';
 
 export interface HamsterPgOptions {
@@ -54,7 +55,28 @@ export interface HamsterPg {
   stop(): Promise<void>;
 }
 
+/** Every option startHamsterPg knows: another is a mistake, said at once rather than ignored. */
+const OPTION_NAMES = [
+  'webhookUrl',
+  'seed',
+  'scenarios',
+  'merchants',
+  'successRate',
+  'webhookSecret',
+  'polling',
+  'database',
+  'port',
+  'logLevel',
+  'settings',
+] as const satisfies ReadonlyArray<keyof HamsterPgOptions>;
+
 export async function startHamsterPg(options: HamsterPgOptions = {}): Promise<HamsterPg> {
+  for (const name of Object.keys(options)) {
+    if (!(OPTION_NAMES as readonly string[]).includes(name)) {
+      const hint = closestName(name, OPTION_NAMES);
+      throw new ConfigError(`Unknown option ${name} for startHamsterPg${hint ? ` (did you mean ${hint}?)` : ''}`);
+    }
+  }
   const overrides: Partial<Record<ConfigKey, unknown>> = {
     'server.port': options.port ?? 0,
     'database.url': options.database ?? ':memory:',
