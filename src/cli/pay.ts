@@ -37,7 +37,11 @@ interface Tracked {
   ackAt?: number;
   status?: string;
   webhookAt?: number;
+  /** Learnt from the lookup API, not the stream (another instance did the work): no latency to tell. */
+  looked?: boolean;
 }
+
+const FINAL = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
 
 export interface PaySummary {
   sent: number;
@@ -50,6 +54,8 @@ export interface PaySummary {
   webhooksDelivered: number;
   /** ACK received → webhook delivered, as seen by this client, in ms. */
   latencyMs: { p50: number; p95: number; max: number } | null;
+  /** The first refusal's problem: status, code and detail. */
+  firstRefusal?: { status: number; code: string | null; detail: string };
 }
 
 function positiveInt(name: string, raw: string | undefined, def: number, min = 1): number {
@@ -147,13 +153,14 @@ export async function pay(args: string[]): Promise<void> {
           body: JSON.stringify({ orderId: `${prefix}${i + 1}`, amount, echo: { mid: values.mid } }),
         });
         // A refusal answers a problem document, without a transactionId.
-        const body = (await res.json()) as Partial<PaymentAck>;
+        const body = (await res.json()) as Partial<PaymentAck> & { code?: string; detail?: string };
         if (res.status === 202 && body.transactionId) {
           summary.accepted++;
           mine.add(body.transactionId);
           track(body.transactionId).ackAt = performance.now();
         } else {
           summary.refused[res.status] = (summary.refused[res.status] ?? 0) + 1;
+          summary.firstRefusal ??= { status: res.status, code: body.code ?? null, detail: body.detail ?? `HTTP ${res.status}` };
         }
       } catch {
         summary.errors++;
@@ -168,10 +175,19 @@ export async function pay(args: string[]): Promise<void> {
   summary.seconds = (performance.now() - started) / 1000;
 
   const deadline = performance.now() + waitMs;
+  const complete = (t: string) => tracked.get(t)?.webhookAt !== undefined && tracked.get(t)?.status !== undefined;
+  let lookedAt = performance.now();
   while (waitMs > 0 && performance.now() < deadline) {
-    if ([...mine].every((t) => tracked.get(t)?.webhookAt !== undefined && tracked.get(t)?.status !== undefined)) break;
+    if ([...mine].every(complete)) break;
     await new Promise((r) => setTimeout(r, 50));
+    // The stream tells only what the instance called did; with several
+    // instances on one database another may have done the work: ask.
+    if (performance.now() - lookedAt > 1000) {
+      await lookUp(url, [...mine].filter((t) => !complete(t)).slice(0, 200), tracked);
+      lookedAt = performance.now();
+    }
   }
+  if (waitMs > 0) await lookUp(url, [...mine].filter((t) => !complete(t)), tracked);
   listening.abort();
   if (ticker) clearInterval(ticker);
   if (progress) {
@@ -186,13 +202,15 @@ export async function pay(args: string[]): Promise<void> {
     else summary.notFinal++;
     if (t.webhookAt !== undefined) {
       summary.webhooksDelivered++;
-      if (t.ackAt !== undefined) latencies.push(Math.max(0, t.webhookAt - t.ackAt));
+      if (t.ackAt !== undefined && !t.looked) latencies.push(Math.max(0, t.webhookAt - t.ackAt));
     }
   }
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!);
   if (latencies.length > 0) summary.latencyMs = { p50: pct(50), p95: pct(95), max: Math.round(latencies.at(-1)!) };
 
+  // Refused or failed requests are a failed run, for scripts and CI.
+  if (summary.accepted < summary.sent) process.exitCode = 1;
   if (values.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
@@ -206,6 +224,9 @@ export async function pay(args: string[]): Promise<void> {
     [
       `Sent ${summary.sent} payments in ${summary.seconds.toFixed(1)} s (${(summary.sent / Math.max(summary.seconds, 0.001)).toFixed(1)}/s) to ${url}`,
       `  accepted ${summary.accepted} · refused ${refused} · errors ${summary.errors}`,
+      summary.firstRefusal
+        ? `  refused: ${summary.firstRefusal.status}${summary.firstRefusal.code ? ` ${summary.firstRefusal.code}` : ''} — ${summary.firstRefusal.detail}`
+        : null,
       waitMs > 0 ? `  final    ${finals || '—'}${summary.notFinal ? ` · ${out('33', `not final ${summary.notFinal}`)}` : ''}` : '  (not waiting for outcomes: --wait 0)',
       waitMs > 0 ? `  webhooks delivered ${summary.webhooksDelivered} of ${summary.accepted}` : null,
       summary.latencyMs ? `  ACK → webhook  p50 ${summary.latencyMs.p50} ms · p95 ${summary.latencyMs.p95} ms · max ${summary.latencyMs.max} ms` : null,
@@ -213,4 +234,29 @@ export async function pay(args: string[]): Promise<void> {
       .filter((l) => l !== null)
       .join('\n') + '\n',
   );
+}
+
+/** Asks the lookup API about payments the event stream said nothing (enough) about; a few at a time. */
+async function lookUp(url: string, tids: readonly string[], tracked: Map<string, Tracked>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < tids.length; i = next++) {
+      const tid = tids[i]!;
+      try {
+        const res = await fetch(`${url}/api/payment/transaction/${encodeURIComponent(tid)}`);
+        if (!res.ok) continue;
+        const view = (await res.json()) as { status?: string; webhookSentAt?: string | null };
+        const t = tracked.get(tid) ?? {};
+        if (t.status === undefined && view.status && FINAL.has(view.status)) t.status = view.status;
+        if (t.webhookAt === undefined && view.webhookSentAt) {
+          t.webhookAt = performance.now();
+          t.looked = true;
+        }
+        tracked.set(tid, t);
+      } catch {
+        // Not answering now; the next look, or the summary, says so.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, tids.length) }, worker));
 }
