@@ -23,7 +23,14 @@ export interface Running {
 export function runCli(args: string[], o: { cwd: string; env?: Record<string, string> }): Running {
   const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
     cwd: o.cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: process.env.TZ ?? '', ...o.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TZ: process.env.TZ ?? '',
+      // The child checks each answer against its /openapi.json too (vitest.config.ts sets it).
+      HAMSTER_PG_CHECK_RESPONSES: process.env.HAMSTER_PG_CHECK_RESPONSES ?? '',
+      ...o.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
