@@ -23,6 +23,7 @@
  * @property {string | null} scenario
  * @property {string | null} cancelledAt
  * @property {string} [profile] the wire contract it came through (in lists and live events)
+ * @property {'rule' | 'random' | 'trigger' | null} [decidedBy] who decided the outcome
  */
 
 /** @typedef {{ items: TransactionView[], nextBefore: number | null }} PaymentPage */

@@ -262,6 +262,7 @@ function fields(p) {
     ['Webhook response', p.webhookResponseCode === null ? '—' : `HTTP ${p.webhookResponseCode}`],
     ['MID', orDash(p.mid)],
     ['Scenario', orDash(p.scenario)],
+    ['Decided by', orDash(p.decidedBy ?? null)],
     ['Contract', orDash(p.profile ?? null)],
     ['Public ID', h('span', { class: 'mono' }, p.publicId)],
     ['User public ID', orDash(p.userPublicId)],

@@ -15,6 +15,7 @@ import * as m0003 from './migrations/0003_scale_out.js';
 import * as m0004 from './migrations/0004_test_control.js';
 import * as m0005 from './migrations/0005_lean_indexes.js';
 import * as m0006 from './migrations/0006_profiles.js';
+import * as m0007 from './migrations/0007_decided_by.js';
 
 interface Migration {
   name: string;
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0004_test_control', up: m0004.up },
   { name: '0005_lean_indexes', up: m0005.up },
   { name: '0006_profiles', up: m0006.up },
+  { name: '0007_decided_by', up: m0007.up },
 ];
 
 export class SchemaTooNew extends Error {

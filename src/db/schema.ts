@@ -38,6 +38,8 @@ export interface PaymentProcessesTable {
   cancelled_at: number | null;
   /** The wire contract (profile) it was taken through: its views and webhooks speak it. */
   profile: Generated<string>;
+  /** Who decided the outcome: rule, random or trigger (NULL before it was recorded). */
+  decided_by: string | null;
 }
 
 /**

@@ -47,6 +47,10 @@ export function failCode(reason: FailReason): string {
   return `E${String(FAIL_REASONS.indexOf(reason) + 1).padStart(3, '0')}`;
 }
 
+/** Who decided a payment's outcome: its scenario rule, the success rate, or the manual trigger. */
+export const DECIDERS = ['rule', 'random', 'trigger'] as const;
+export type DecidedBy = (typeof DECIDERS)[number];
+
 /** The decision for one payment: what the processor (or the trigger) finalizes it to. */
 export type Outcome = { status: 'SUCCESS' } | { status: 'FAILED'; reason: FailReason };
 
@@ -80,6 +84,8 @@ export interface PaymentProcess {
   cancelledAt: number | null;
   /** The wire contract (profile) it was taken through; its views and webhooks speak that contract. */
   profile: string;
+  /** Who decided its outcome (null until final, and for payments finalized before this was recorded). */
+  decidedBy: DecidedBy | null;
 }
 
 /** What the accept endpoint hands to the store. */

@@ -8,7 +8,7 @@ import type { Capabilities } from '../db/capabilities.js';
 import type { DB, PaymentProcessesTable } from '../db/schema.js';
 import { lazyPrepared } from '../db/prepared.js';
 import type { ScenarioEffect } from '../scenarios/scenario.js';
-import type { FailReason, Outcome, PaymentProcess, PaymentStatus } from '../payments/payment.js';
+import type { DecidedBy, FailReason, Outcome, PaymentProcess, PaymentStatus } from '../payments/payment.js';
 
 type Row = Selectable<PaymentProcessesTable>;
 
@@ -37,6 +37,7 @@ export function toPaymentProcess(row: Row): PaymentProcess {
     processAfter: row.process_after === null ? null : Number(row.process_after),
     cancelledAt: row.cancelled_at === null ? null : Number(row.cancelled_at),
     profile: row.profile,
+    decidedBy: row.decided_by as DecidedBy | null,
   };
 }
 
@@ -120,6 +121,7 @@ function pendingPayment(row: NewPaymentRow, id: number, echo: Record<string, unk
     processAfter: row.process_after,
     cancelledAt: null,
     profile: row.profile,
+    decidedBy: null,
   };
 }
 
@@ -208,9 +210,10 @@ export async function finalizePaymentProcess(
     outcome: Outcome;
     approvalNo: string | null;
     now: number;
+    decidedBy: DecidedBy;
   },
 ): Promise<PaymentProcess | null> {
-  const { id, from, outcome, approvalNo, now, claimToken } = args;
+  const { id, from, outcome, approvalNo, now, claimToken, decidedBy } = args;
   if (claimToken !== undefined && from.length === 1 && from[0] === 'PROCESSING') {
     // The scheduler's finalization, once per payment: a statement built once.
     const result = await finalizeClaimed<Selectable<PaymentProcessesTable>>(db as Kysely<unknown>, {
@@ -220,6 +223,7 @@ export async function finalizePaymentProcess(
       failReason: outcome.status === 'FAILED' ? outcome.reason : null,
       now,
       claimToken,
+      decidedBy,
     });
     const row = result.rows[0];
     return row ? toPaymentProcess(row) : null;
@@ -231,6 +235,7 @@ export async function finalizePaymentProcess(
       approval_no: outcome.status === 'SUCCESS' ? approvalNo : null,
       fail_reason: outcome.status === 'FAILED' ? outcome.reason : null,
       processed_at: now,
+      decided_by: decidedBy,
       // A payment the trigger finalizes straight from PENDING was never
       // "processing"; it still gets a start time so the timeline is complete.
       processing_started_at: (eb) => eb.fn.coalesce('processing_started_at', eb.val(now)),
@@ -249,10 +254,11 @@ const finalizeClaimed = lazyPrepared<{
   failReason: string | null;
   now: number;
   claimToken: string;
+  decidedBy: string;
 }>((db, p) =>
   (db as Kysely<DB>)
     .updateTable('payment_processes')
-    .set({ status: p('status'), approval_no: p('approvalNo'), fail_reason: p('failReason'), processed_at: p('now') })
+    .set({ status: p('status'), approval_no: p('approvalNo'), fail_reason: p('failReason'), processed_at: p('now'), decided_by: p('decidedBy') })
     .where('id', '=', p('id'))
     .where(sql.ref('status'), '=', PROCESSING)
     .where('claim_token', '=', p('claimToken'))

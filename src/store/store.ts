@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import { StatusConflict, StoreUnavailable } from '../errors.js';
-import { isFinal, type EventStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
+import { isFinal, type DecidedBy, type EventStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
 import type { RandomFor } from '../payments/random.js';
 import { pickDelay } from '../scenarios/scenario.js';
 import { firstAttemptAt } from '../webhooks/backoff.js';
@@ -154,6 +154,7 @@ export class Store extends StoreQueries {
               outcome,
               approvalNo,
               now,
+              decidedBy: decider(payment, opts.origin),
             });
             if (final !== null) won.push({ payment: final, owed });
           }
@@ -275,6 +276,12 @@ export class Store extends StoreQueries {
 }
 
 
+/** The manual trigger decides what it is told; otherwise the rule, if it names the outcome, or the success rate. */
+function decider(payment: PaymentProcess, origin: deliveries.DeliveryOrigin): DecidedBy {
+  if (origin === 'MANUAL') return 'trigger';
+  return payment.effect?.outcome ? 'rule' : 'random';
+}
+
 /** The payment as finalizing it will leave it (what its webhook announces). */
 function finalState(payment: PaymentProcess, outcome: Outcome, approvalNo: string | null, now: number): PaymentProcess {
   return {
@@ -286,3 +293,4 @@ function finalState(payment: PaymentProcess, outcome: Outcome, approvalNo: strin
     processingStartedAt: payment.processingStartedAt ?? now,
   };
 }
+

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { Amount, Echo, EchoObject, LocalDateTime, MAX_ORDER_ID, MAX_USER_PUBLIC_ID, Nullable } from '../fields.js';
-import { FAIL_REASONS, PAYMENT_STATUSES } from '../../payments/payment.js';
+import { DECIDERS, FAIL_REASONS, PAYMENT_STATUSES } from '../../payments/payment.js';
 
 export const PaymentRequest = Type.Object(
   {
@@ -60,6 +60,9 @@ export const TransactionView = Type.Object({
   mid: Nullable(Type.String({ description: 'the merchant (echo.mid) it was taken for' })),
   scenario: Nullable(Type.String({ description: 'the scenario rule that decided it; null: the success rate did' })),
   cancelledAt: Nullable(LocalDateTime),
+  decidedBy: Nullable(
+    Type.Enum([...DECIDERS], { description: 'who decided the outcome: its scenario rule, the success rate (random), or the manual trigger; null until final' }),
+  ),
 });
 export type TransactionView = Static<typeof TransactionView>;
 

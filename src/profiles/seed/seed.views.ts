@@ -29,6 +29,7 @@ export function transactionView(p: PaymentProcess): TransactionView {
     mid: p.mid,
     scenario: p.scenario,
     cancelledAt: toLocalDateTimeOrNull(p.cancelledAt),
+    decidedBy: p.decidedBy,
   };
 }
 

@@ -27,6 +27,7 @@ const base: PaymentProcess = {
   processAfter: null,
   cancelledAt: null,
   profile: 'hamster-world',
+  decidedBy: 'random',
 };
 
 describe('hamster-world rendering', () => {
