@@ -3,8 +3,8 @@
  * its final state and webhook (through the event stream), then sums up.
  */
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
+import { parseFlags } from './flags.js';
 import type { HamsterEvent } from '../http/event-stream.js';
 import type { PaymentAck } from '../profiles/seed/seed.schemas.js';
 import { durationMs } from '../scenarios/scenario.js';
@@ -66,7 +66,7 @@ function positiveInt(name: string, raw: string | undefined, def: number, min = 1
 }
 
 export async function pay(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     strict: true,
     options: {

@@ -1,9 +1,9 @@
 /** `hamster-pg serve`: starts the service; stops it gracefully on SIGINT/SIGTERM. */
-import { parseArgs } from 'node:util';
 import { App } from '../app.js';
 import { CONFIG_KEYS, KEYS, envName, type ConfigKey } from '../config.keys.js';
 import { loadConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { parseFlags } from './flags.js';
 
 /** Short flags for the settings people change most, with the help's name for their value. */
 const ALIASES: Record<string, readonly [ConfigKey, string]> = {
@@ -52,7 +52,7 @@ export async function serve(args: string[]): Promise<void> {
   };
   for (const key of CONFIG_KEYS) options[key] = { type: 'string' };
   for (const alias of Object.keys(ALIASES)) options[alias] = { type: 'string' };
-  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  const { values } = parseFlags({ args, options, strict: true, allowPositionals: false });
   if (values.help) {
     process.stdout.write(serveHelp());
     return;

@@ -1,7 +1,7 @@
 /** `hamster-pg sink`: a stand-in Cash Gateway that prints (and can misbehave with) webhooks. */
-import { parseArgs } from 'node:util';
 import { KEYS } from '../config.keys.js';
 import { ConfigError } from '../errors.js';
+import { parseFlags } from './flags.js';
 import { durationMs } from '../scenarios/scenario.js';
 import { startSink } from '../sink/sink.js';
 
@@ -29,7 +29,7 @@ Examples:
 `;
 
 export async function sink(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     strict: true,
     options: {

@@ -1,5 +1,5 @@
 /** `hamster-pg tail`: follows the live event stream in the terminal. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags.js';
 import type { HamsterEvent } from '../http/event-stream.js';
 import { call, painter, serviceUrl, statusColor, type Paint } from './common.js';
 import { readEvents } from './sse.js';
@@ -21,7 +21,7 @@ Examples:
 `;
 
 export async function tail(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     strict: true,
     options: { url: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },

@@ -1,7 +1,7 @@
 /** `hamster-pg trigger <tid> --status …`: the manual webhook trigger, from the terminal. */
-import { parseArgs } from 'node:util';
 import type { Static } from 'typebox';
 import { ConfigError } from '../errors.js';
+import { parseFlags } from './flags.js';
 import { FAIL_REASONS, isFailReason } from '../payments/payment.js';
 import type { TriggerResponse } from '../profiles/seed/seed.schemas.js';
 import { call, painter, problemText, serviceUrl, statusColor } from './common.js';
@@ -24,7 +24,7 @@ Examples:
 `;
 
 export async function trigger(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args,
     strict: true,
     allowPositionals: true,
