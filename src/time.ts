@@ -69,3 +69,12 @@ export function parseDuration(raw: unknown): number | undefined {
   if (!m) return undefined;
   return Math.round(Number(m[1]) * DURATION_UNITS[(m[2] ?? 'ms') as keyof typeof DURATION_UNITS]);
 }
+
+/** Milliseconds as they are usually written: `5s`, `5m`, `24h`, `1500ms`, `0`. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0';
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

@@ -38,7 +38,8 @@ describe('hamster-pg command', () => {
     const r = start(['serve', '--help']);
     await r.exited;
     expect(r.stdout()).toContain('--payment.process.polling.fixed-delay');
-    expect(r.stdout()).toContain('env PAYMENT_PROCESS_POLLING_FIXED_DELAY, default 3000');
+    expect(r.stdout()).toContain('env PAYMENT_PROCESS_POLLING_FIXED_DELAY, default 3s');
+    expect(r.stdout()).toContain('env PAYMENT_WEBHOOK_RETRY_SCHEDULE, default 0,5s,5m,30m,2h,5h,10h,10h');
   });
 
   it('stops on a bad setting with a message naming it (exit 2), and creates nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDateStamp, parseDuration, toLocalDateTime } from '../src/time.js';
+import { formatDuration, localDateStamp, parseDuration, toLocalDateTime } from '../src/time.js';
 
 describe('local date-times', () => {
   it('formats as the seed shows: yyyy-MM-ddTHH:mm:ss without zone', () => {
@@ -21,5 +21,12 @@ describe('durations', () => {
 
   it('refuses negatives, other units, exponents and anything not a duration', () => {
     for (const raw of [-1, '-1s', '5w', '1e3', 1e21, 's', '', null, true, {}]) expect(parseDuration(raw)).toBeUndefined();
+  });
+});
+
+describe('durations as written', () => {
+  it('uses the largest unit that divides evenly, and reads back as it was', () => {
+    expect([0, 1500, 5000, 300_000, 7_200_000, 86_400_000, 90_061].map(formatDuration)).toEqual(['0', '1500ms', '5s', '5m', '2h', '1d', '90061ms']);
+    for (const ms of [0, 1, 999, 1000, 61_000, 3_600_000, 36_000_000]) expect(parseDuration(formatDuration(ms))).toBe(ms);
   });
 });

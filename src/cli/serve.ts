@@ -4,6 +4,7 @@ import { CONFIG_KEYS, KEYS, envName, type ConfigKey } from '../config.keys.js';
 import { loadConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
 import { parseFlags } from './flags.js';
+import { formatDuration } from '../time.js';
 
 /** Short flags for the settings people change most, with the help's name for their value. */
 const ALIASES: Record<string, readonly [ConfigKey, string]> = {
@@ -18,8 +19,14 @@ export function serveHelp(): string {
   const width = Math.max(...CONFIG_KEYS.map((k) => k.length)) + 2;
   const rows = CONFIG_KEYS.map((key) => {
     const spec = KEYS[key];
+    // Durations as they are written (5s, 5m), not in milliseconds.
+    const shown = (v: unknown) => (spec.allowed.includes('duration') && typeof v === 'number' ? formatDuration(v) : String(v));
     const def =
-      spec.default === null || (Array.isArray(spec.default) && spec.default.length === 0) ? '(unset)' : String(spec.default);
+      spec.default === null || (Array.isArray(spec.default) && spec.default.length === 0)
+        ? '(unset)'
+        : Array.isArray(spec.default)
+          ? spec.default.map(shown).join(',')
+          : shown(spec.default);
     return `  --${key.padEnd(width)}${spec.help}\n  ${''.padEnd(width + 2)}env ${envName(key)}, default ${def}`;
   });
   const aliases = Object.entries(ALIASES).map(([alias, [key, value]]) => `  ${`--${alias} ${value}`.padEnd(20)}= --${key}`);
