@@ -4,6 +4,7 @@
  * busy Idempotency-Key, and a scenario's scripted fault (an error status, a
  * request held open, or a well-formed ACK for a payment never stored).
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import {
   IdempotencyKeyInUse,
@@ -11,11 +12,54 @@ import {
   MerchantInactive,
   ScenarioFault,
   UnknownScenario,
+  ValidationFailed,
   type DomainError,
 } from '../errors.js';
 import type { Hangs } from '../http/hangs.js';
-import type { AcceptResult } from '../payments/accept.service.js';
+import type { AckFacts, AcceptRequest, AcceptResult } from '../payments/accept.service.js';
+import { IDEMPOTENCY_HEADER, checkKey } from '../payments/idempotency.js';
 import { makeTid, randomTidSuffix } from '../payments/ids.js';
+import type { PaymentProcess } from '../payments/payment.js';
+import { HEADER as SCENARIO_HEADER } from '../scenarios/scenario.js';
+
+/**
+ * What every accept request's headers ask, for the engine: its
+ * Idempotency-Key (checked; the ACK to keep with it rendered by `ack`) and
+ * the scenario rule it names (X-Hamster-Scenario).
+ */
+export function acceptOptions(
+  headers: IncomingHttpHeaders,
+  ack: (facts: AckFacts) => unknown,
+): Pick<AcceptRequest, 'scenario' | 'idempotency'> {
+  const checked = checkKey(headers[IDEMPOTENCY_HEADER]);
+  if ('problem' in checked) {
+    throw new ValidationFailed(`Idempotency-Key ${checked.problem}`, [{ field: 'Idempotency-Key', message: checked.problem }]);
+  }
+  const scenario = headers[SCENARIO_HEADER];
+  return {
+    scenario: typeof scenario === 'string' ? scenario : null,
+    ...(checked.key === null ? {} : { idempotency: { key: checked.key, ackText: (facts: AckFacts) => JSON.stringify(ack(facts)) } }),
+  };
+}
+
+/** An accept's answer: the contract's ACK, the text kept with its key, a replay of it, or a refusal. */
+export function answerAccept(
+  result: AcceptResult,
+  reply: FastifyReply,
+  how: Parameters<typeof answerRefusal>[2] & { ack: (payment: PaymentProcess) => unknown },
+): FastifyReply {
+  switch (result.kind) {
+    case 'accepted':
+      return reply.code(202).send(how.ack(result.payment));
+    case 'accepted-with-key':
+      return sendJsonText(reply, 202, result.text);
+    case 'replayed':
+      reply.header('idempotent-replayed', 'true');
+      return sendJsonText(reply, result.code, result.body);
+    default:
+      return answerRefusal(result, reply, how);
+  }
+}
 
 export type Refusal = Exclude<AcceptResult, { kind: 'accepted' | 'accepted-with-key' | 'replayed' }>;
 

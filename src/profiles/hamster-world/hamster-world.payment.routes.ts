@@ -10,11 +10,9 @@ import { Type } from 'typebox';
 import { MidNotFound, PaymentNotFound, StatusConflict, ValidationFailed } from '../../errors.js';
 import { Problem } from '../../http/problem.js';
 import type { HttpServer } from '../../http/server.js';
-import { IDEMPOTENCY_HEADER, checkKey } from '../../payments/idempotency.js';
 import type { NewPayment, PaymentProcess } from '../../payments/payment.js';
-import { HEADER as SCENARIO_HEADER } from '../../scenarios/scenario.js';
 import { parseInstant } from '../../time.js';
-import { answerRefusal, sendJsonText } from '../accept.answers.js';
+import { acceptOptions, answerAccept } from '../accept.answers.js';
 import type { ProfileDeps } from '../profile.js';
 import { Page, PaymentSearch, ProcessAck, ProcessDetails, ProcessRequest, TidParams, TransactionResponse } from './hamster-world.schemas.js';
 import { engineStatus, isFinalView, page, processAck, processDetails, transactionResponse } from './hamster-world.views.js';
@@ -56,33 +54,13 @@ export function registerHamsterWorldPayments(app: HttpServer, deps: ProfileDeps)
         amount: body.amount,
         echo: (body.echo ?? null) as Record<string, unknown> | null,
       };
-      const checked = checkKey(request.headers[IDEMPOTENCY_HEADER]);
-      if ('problem' in checked) {
-        throw new ValidationFailed(`Idempotency-Key ${checked.problem}`, [{ field: 'Idempotency-Key', message: checked.problem }]);
-      }
-      const header = request.headers[SCENARIO_HEADER];
-      const result = await services.accept({
-        profile: PROFILE,
-        input,
-        mid: body.midId,
-        scenario: typeof header === 'string' ? header : null,
-        ...(checked.key === null ? {} : { idempotency: { key: checked.key, ackText: (facts) => JSON.stringify(processAck(facts)) } }),
+      const result = await services.accept({ profile: PROFILE, input, mid: body.midId, ...acceptOptions(request.headers, processAck) });
+      return answerAccept(result, reply, {
+        ack: processAck,
+        hangs: deps.hangs,
+        unknownMerchant: (mid) => new MidNotFound(mid),
+        lostAck: () => processAck(input),
       });
-      switch (result.kind) {
-        case 'accepted':
-          return reply.code(202).send(processAck(result.payment));
-        case 'accepted-with-key':
-          return sendJsonText(reply, 202, result.text);
-        case 'replayed':
-          reply.header('idempotent-replayed', 'true');
-          return sendJsonText(reply, result.code, result.body);
-        default:
-          return answerRefusal(result, reply, {
-            hangs: deps.hangs,
-            unknownMerchant: (mid) => new MidNotFound(mid),
-            lostAck: () => processAck(input),
-          });
-      }
     },
   );
 

@@ -2,13 +2,11 @@
  * The seed's payment API: accept a payment (202 after the row is committed,
  * with Idempotency-Key support) and look a transaction up.
  */
-import { PaymentNotFound, MerchantUnknown, ValidationFailed } from '../../errors.js';
+import { MerchantUnknown, PaymentNotFound } from '../../errors.js';
 import { Problem } from '../../http/problem.js';
 import type { HttpServer } from '../../http/server.js';
-import { IDEMPOTENCY_HEADER, checkKey } from '../../payments/idempotency.js';
 import type { NewPayment } from '../../payments/payment.js';
-import { HEADER as SCENARIO_HEADER } from '../../scenarios/scenario.js';
-import { answerRefusal, sendJsonText } from '../accept.answers.js';
+import { acceptOptions, answerAccept } from '../accept.answers.js';
 import type { ProfileDeps } from '../profile.js';
 import { IdempotencyHeaders, PaymentAck, PaymentRequest, TidParams, TransactionView } from './seed.schemas.js';
 import { seedAck, transactionView } from './seed.views.js';
@@ -39,34 +37,19 @@ export function registerSeedRoutes(app: HttpServer, deps: ProfileDeps): void {
         amount: body.amount,
         echo: (body.echo ?? null) as Record<string, unknown> | null,
       };
-      const checked = checkKey(request.headers[IDEMPOTENCY_HEADER]);
-      if ('problem' in checked) {
-        throw new ValidationFailed(`Idempotency-Key ${checked.problem}`, [{ field: 'Idempotency-Key', message: checked.problem }]);
-      }
-      const header = request.headers[SCENARIO_HEADER];
       const result = await deps.services.accept({
         profile: 'seed',
         input,
         // The seed's merchant is the echo's `mid` (absent: the default merchant).
         mid: typeof input.echo?.mid === 'string' ? input.echo.mid : null,
-        scenario: typeof header === 'string' ? header : null,
-        ...(checked.key === null ? {} : { idempotency: { key: checked.key, ackText: (facts) => JSON.stringify(seedAck(facts)) } }),
+        ...acceptOptions(request.headers, seedAck),
       });
-      switch (result.kind) {
-        case 'accepted':
-          return reply.code(202).send(seedAck(result.payment));
-        case 'accepted-with-key':
-          return sendJsonText(reply, 202, result.text);
-        case 'replayed':
-          reply.header('idempotent-replayed', 'true');
-          return sendJsonText(reply, result.code, result.body);
-        default:
-          return answerRefusal(result, reply, {
-            hangs: deps.hangs,
-            unknownMerchant: (mid) => new MerchantUnknown(mid),
-            lostAck: (tid) => seedAck({ ...input, tid }),
-          });
-      }
+      return answerAccept(result, reply, {
+        ack: seedAck,
+        hangs: deps.hangs,
+        unknownMerchant: (mid) => new MerchantUnknown(mid),
+        lostAck: (tid) => seedAck({ ...input, tid }),
+      });
     },
   );
 
