@@ -13,7 +13,9 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { registerDocs, type DocumentedWebhooks } from './docs.js';
-import { createEdgeServer, jsonBodyParser, RouteMethods } from './edges.js';
+import { jsonBodyParser } from './body.js';
+import { createEdgeServer } from './edges.js';
+import { RouteMethods } from './route-methods.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem.js';
 
 export type HttpServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;

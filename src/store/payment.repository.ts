@@ -282,35 +282,6 @@ export async function cancelPaymentProcess(db: Kysely<DB>, args: { id: number; n
   return row ? toPaymentProcess(row) : null;
 }
 
-/** The final-result rows of many finalized processes, in one statement. */
-export async function insertFinalPayments(db: Kysely<DB>, list: readonly PaymentProcess[]): Promise<void> {
-  if (list.length === 0) return;
-  await db
-    .insertInto('payments')
-    .values(
-      list.map((p) => ({
-        payment_process_id: p.id,
-        tid: p.tid,
-        order_id: p.orderId,
-        user_public_id: p.userPublicId,
-        amount: p.amount,
-        status: p.status,
-        approval_no: p.approvalNo,
-        fail_reason: p.failReason,
-        processed_at: p.status === 'CANCELLED' ? p.cancelledAt! : p.processedAt!,
-      })),
-    )
-    .execute();
-}
-
-/**
- * A final-result row for the status the process just reached (SUCCESS or
- * FAILED; CANCELLED later), written in the same transaction.
- */
-export async function insertFinalPayment(db: Kysely<DB>, p: PaymentProcess): Promise<void> {
-  await insertFinalPayments(db, [p]);
-}
-
 /**
  * After a webhook attempt: the receiver's last HTTP code, and the time of the
  * first successful (2xx) delivery, which is never moved afterwards (a null

@@ -15,6 +15,7 @@ import { scriptedDeliveries } from '../webhooks/outbox-plan.js';
 import { webhookIdFor } from '../webhooks/signing.js';
 import { AcceptQueue } from './accept-queue.js';
 import * as deliveries from './delivery.repository.js';
+import * as finalPayments from './final-payment.repository.js';
 import * as idempotency from './idempotency.repository.js';
 import * as payments from './payment.repository.js';
 import { StoreQueries, type AcceptPlan, type Decision, type Finalized, type PaymentIds, type DelayRange, type StoreOptions } from './store.base.js';
@@ -158,7 +159,7 @@ export class Store extends StoreQueries {
             });
             if (final !== null) won.push({ payment: final, owed });
           }
-          await payments.insertFinalPayments(
+          await finalPayments.insertFinalPayments(
             trx,
             won.map((f) => f.payment),
           );
@@ -228,7 +229,7 @@ export class Store extends StoreQueries {
     return this.o.database.db.transaction().execute(async (trx) => {
       const cancelled = await payments.cancelPaymentProcess(trx, { id: payment.id, now });
       if (cancelled === null) return null;
-      await payments.insertFinalPayment(trx, cancelled);
+      await finalPayments.insertFinalPayment(trx, cancelled);
       const delivery = await deliveries.createDelivery(trx, owed);
       return { payment: cancelled, delivery, deliveries: [delivery] };
     });

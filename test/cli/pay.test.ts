@@ -4,31 +4,14 @@
  * delivered are found through the lookup API, not reported as lost.
  * The real command, as child processes.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killAll, runCli, type Running } from '../setup/process.js';
-import { startReceiver, type Receiver } from '../setup/receiver.js';
-import { tempDir } from '../setup/tmp.js';
+import { describe, expect, it } from 'vitest';
+import { useCliFixture } from '../setup/cli-fixture.js';
 
 const LISTENING = /hamster-pg listening on (http:\/\/127\.0\.0\.1:\d+)/;
-let dir: ReturnType<typeof tempDir>;
-let receiver: Receiver;
-const running: Running[] = [];
-beforeEach(async () => {
-  dir = tempDir();
-  receiver = await startReceiver();
-});
-afterEach(async () => {
-  await killAll(running);
-  await receiver.close();
-  dir.remove();
-});
-const start = (args: string[]) => {
-  const proc = runCli(args, { cwd: dir.path });
-  running.push(proc);
-  return proc;
-};
+const cli = useCliFixture();
+const start = (args: string[]) => cli.start(args);
 const serve = async (...args: string[]) => {
-  const proc = start(['serve', '--port', '0', '--db', 'shared.db', '--webhook-url', receiver.url, ...args]);
+  const proc = start(['serve', '--port', '0', '--db', 'shared.db', '--webhook-url', cli.receiver.url, ...args]);
   const [, url] = await proc.waitFor(LISTENING);
   return url!;
 };
@@ -51,6 +34,6 @@ describe('hamster-pg pay', () => {
     const summary = JSON.parse(pay.stdout()) as { accepted: number; notFinal: number; webhooksDelivered: number; final: Record<string, number> };
     expect(summary).toMatchObject({ accepted: 5, notFinal: 0, webhooksDelivered: 5 });
     expect((summary.final.SUCCESS ?? 0) + (summary.final.FAILED ?? 0)).toBe(5);
-    expect(receiver.requests).toHaveLength(5);
+    expect(cli.receiver.requests).toHaveLength(5);
   });
 });

@@ -3,28 +3,15 @@
  * stderr closed (`serve | head`), SIGTERM still stops the service cleanly;
  * a second signal exits at once. The real command, as child processes.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killAll, runCli, type Running } from '../setup/process.js';
-import { startReceiver, type Receiver } from '../setup/receiver.js';
-import { tempDir } from '../setup/tmp.js';
+import { describe, expect, it } from 'vitest';
+import { useCliFixture } from '../setup/cli-fixture.js';
+import type { Running } from '../setup/process.js';
 
 const LISTENING = /hamster-pg listening on (http:\/\/127\.0\.0\.1:\d+)/;
-let dir: ReturnType<typeof tempDir>;
-let receiver: Receiver;
-const running: Running[] = [];
-beforeEach(async () => {
-  dir = tempDir();
-  receiver = await startReceiver();
-});
-afterEach(async () => {
-  await killAll(running);
-  await receiver.close();
-  dir.remove();
-});
+const cli = useCliFixture();
 
 async function serve(...args: string[]): Promise<{ proc: Running; url: string }> {
-  const proc = runCli(['serve', '--port', '0', '--webhook-url', receiver.url, ...args], { cwd: dir.path });
-  running.push(proc);
+  const proc = cli.start(['serve', '--port', '0', '--webhook-url', cli.receiver.url, ...args]);
   const [, url] = await proc.waitFor(LISTENING);
   return { proc, url: url! };
 }
@@ -41,7 +28,7 @@ describe('signals', () => {
   });
 
   it('a second signal exits at once, while the first is still waiting for a webhook', async () => {
-    receiver.answer = () => ({ status: 200, delayMs: 20_000 }); // a webhook that holds the stop
+    cli.receiver.answer = () => ({ status: 200, delayMs: 20_000 }); // a webhook that holds the stop
     const { proc, url } = await serve('--db', 'signals.db', '--payment.process.polling.initial-delay', '0', '--payment.process.polling.fixed-delay', '50', '--payment.webhook.timeout', '30s');
     await fetch(`${url}/api/payment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"orderId":"O","amount":1}' });
     await proc.waitFor(/payment finalized/);

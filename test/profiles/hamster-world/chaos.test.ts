@@ -4,41 +4,24 @@
  * own contract's words, and every webhook of one payment is the same bytes.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killAll, runCli, type Running } from '../../setup/process.js';
-import { startReceiver, type Receiver } from '../../setup/receiver.js';
-import { tempDir } from '../../setup/tmp.js';
+import { describe, expect, it } from 'vitest';
+import { useCliFixture } from '../../setup/cli-fixture.js';
+import type { Running } from '../../setup/process.js';
 import { parseWebhook } from './cash-gateway.js';
 
-let dir: ReturnType<typeof tempDir>;
-let receiver: Receiver;
-const running: Running[] = [];
-
-beforeEach(async () => {
-  dir = tempDir();
-  receiver = await startReceiver();
-});
-afterEach(async () => {
-  await killAll(running);
-  await receiver.close();
-  dir.remove();
-});
+const cli = useCliFixture();
 
 async function startService(): Promise<{ proc: Running; url: string }> {
-  const proc = runCli(['serve'], {
-    cwd: dir.path,
-    env: {
-      SERVER_PORT: '0',
-      DATABASE_URL: `${dir.path}/chaos.db`,
-      PAYMENT_WEBHOOK_URL: receiver.url,
-      PAYMENT_WEBHOOK_TIMEOUT: '1s',
-      PAYMENT_WEBHOOK_RETRY_SCHEDULE: '0,100ms,200ms,300ms,500ms,500ms,500ms,500ms,500ms,500ms',
-      PAYMENT_PROCESS_POLLING_INITIAL_DELAY: '0',
-      PAYMENT_PROCESS_POLLING_FIXED_DELAY: '20',
-      PAYMENT_PROCESS_LEASE: '300ms',
-    },
+  const proc = cli.start(['serve'], {
+    SERVER_PORT: '0',
+    DATABASE_URL: `${cli.dir}/chaos.db`,
+    PAYMENT_WEBHOOK_URL: cli.receiver.url,
+    PAYMENT_WEBHOOK_TIMEOUT: '1s',
+    PAYMENT_WEBHOOK_RETRY_SCHEDULE: '0,100ms,200ms,300ms,500ms,500ms,500ms,500ms,500ms,500ms',
+    PAYMENT_PROCESS_POLLING_INITIAL_DELAY: '0',
+    PAYMENT_PROCESS_POLLING_FIXED_DELAY: '20',
+    PAYMENT_PROCESS_LEASE: '300ms',
   });
-  running.push(proc);
   const [, url] = await proc.waitFor(/hamster-pg listening on (http:\/\/127\.0\.0\.1:\d+)/);
   return { proc, url: url! };
 }
@@ -85,7 +68,7 @@ describe('chaos, both contracts', () => {
 
     type Row = { tid: string; order_id: string; status: string; profile: string };
     const read = () => {
-      const db = new BetterSqlite3(`${dir.path}/chaos.db`, { readonly: true, fileMustExist: true });
+      const db = new BetterSqlite3(`${cli.dir}/chaos.db`, { readonly: true, fileMustExist: true });
       try {
         return {
           processes: db.prepare('select tid, order_id, status, profile from payment_processes').all() as Row[],
@@ -110,7 +93,7 @@ describe('chaos, both contracts', () => {
     expect(state.finals).toHaveLength(state.processes.length);
 
     const bodies = new Map<string, Set<string>>();
-    for (const r of receiver.requests) {
+    for (const r of cli.receiver.requests) {
       const json = r.json as { tid?: string; transactionId?: string };
       const tid = json.tid ?? json.transactionId!;
       if (!bodies.has(tid)) bodies.set(tid, new Set());
