@@ -40,6 +40,23 @@ export interface PaymentProcessesTable {
   profile: Generated<string>;
   /** Who decided the outcome: rule, random or trigger (NULL before it was recorded). */
   decided_by: string | null;
+  /** The sum of its cancellations (payment_cancellations); equal to `amount` once CANCELLED. */
+  cancelled_amount: Generated<number>;
+}
+
+/** One cancellation (whole or partial) of a successful payment. */
+export interface PaymentCancellationsTable {
+  id: Generated<number>;
+  payment_process_id: number;
+  /** Its public id (a contract's cancellationId). */
+  public_id: string;
+  amount: number;
+  /** The tax-free part of `amount`, as the contract's request named it. */
+  tax_free_amount: Generated<number>;
+  /** The VAT part, when the contract's request named it. */
+  vat_amount: number | null;
+  reason: string | null;
+  cancelled_at: number;
 }
 
 /**
@@ -162,6 +179,7 @@ export interface SchemaMigrationsTable {
 export interface DB {
   payment_processes: PaymentProcessesTable;
   payments: PaymentsTable;
+  payment_cancellations: PaymentCancellationsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;

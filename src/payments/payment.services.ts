@@ -4,6 +4,7 @@ import { cancelPayment, type CancelResult } from './cancel.service.js';
 import type { FailReason, FinalStatus, PaymentProcess } from './payment.js';
 import { requeueWebhook, resendWebhook, type BelongsTo, type RequeueResult, type ResendResult } from './resend.service.js';
 import type { ServiceDeps } from './services.js';
+import type { CancelRequest } from '../store/store.js';
 import { triggerWebhook, type TriggerResult } from './trigger.service.js';
 
 export class PaymentServices {
@@ -13,8 +14,9 @@ export class PaymentServices {
     return acceptPayment(this.deps, req);
   }
 
-  cancel(tid: string, belongsTo?: BelongsTo): Promise<CancelResult> {
-    return cancelPayment(this.deps, tid, belongsTo);
+  /** Cancels all that is left of a SUCCESS payment, or `req.amount` of it. */
+  cancel(tid: string, belongsTo?: BelongsTo, req?: CancelRequest): Promise<CancelResult> {
+    return cancelPayment(this.deps, tid, belongsTo, req);
   }
 
   trigger(args: { tid: string; status: FinalStatus; reason: FailReason | null }): Promise<TriggerResult> {

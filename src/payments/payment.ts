@@ -20,8 +20,33 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const FINAL_STATUSES = ['SUCCESS', 'FAILED'] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
-/** Every status a webhook announces: a final one, or CANCELLED after a SUCCESS. */
-export type EventStatus = FinalStatus | 'CANCELLED';
+/**
+ * Every event a webhook announces: a final status; CANCELLED after a
+ * SUCCESS, or PARTIAL_CANCELLED for a part of it; or ISSUED — a payment that
+ * waits for the customer (a virtual account to pay into) was issued.
+ */
+export type EventStatus = SettledStatus | 'PARTIAL_CANCELLED' | 'ISSUED';
+
+/** Where a payment ends up: a final status, or CANCELLED after a SUCCESS. */
+export type SettledStatus = FinalStatus | 'CANCELLED';
+
+/** One cancellation of a successful payment: of all of what was left, or a part. */
+export interface Cancellation {
+  /** Its public id (a contract's cancellationId). */
+  id: string;
+  amount: number;
+  /** The tax-free part, as the request named it (0 when it did not). */
+  taxFreeAmount: number;
+  /** The VAT part, when the request named it. */
+  vatAmount: number | null;
+  reason: string | null;
+  cancelledAt: number;
+}
+
+/** What a webhook is about beyond the payment itself: the cancellation it announces. */
+export interface EventContext {
+  cancellation?: Cancellation;
+}
 
 /** The seed's failure reasons, in the seed's order; webhook code E001..E005 follows this order. */
 export const FAIL_REASONS = [
@@ -34,7 +59,7 @@ export const FAIL_REASONS = [
 export type FailReason = (typeof FAIL_REASONS)[number];
 
 /** Processing is over: SUCCESS or FAILED, or CANCELLED (which only follows SUCCESS). */
-export function isFinal(status: PaymentStatus): status is EventStatus {
+export function isFinal(status: PaymentStatus): status is SettledStatus {
   return status === 'SUCCESS' || status === 'FAILED' || status === 'CANCELLED';
 }
 
@@ -47,8 +72,8 @@ export function failCode(reason: FailReason): string {
   return `E${String(FAIL_REASONS.indexOf(reason) + 1).padStart(3, '0')}`;
 }
 
-/** Who decided a payment's outcome: its scenario rule, the success rate, or the manual trigger. */
-export const DECIDERS = ['rule', 'random', 'trigger'] as const;
+/** Who decided a payment's outcome: its scenario rule, the success rate, the manual trigger, or a contract's test card number. */
+export const DECIDERS = ['rule', 'random', 'trigger', 'test-card'] as const;
 export type DecidedBy = (typeof DECIDERS)[number];
 
 /** The decision for one payment: what the processor (or the trigger) finalizes it to. */
@@ -86,6 +111,8 @@ export interface PaymentProcess {
   profile: string;
   /** Who decided its outcome (null until final, and for payments finalized before this was recorded). */
   decidedBy: DecidedBy | null;
+  /** The sum of its cancellations: 0 until one, `amount` once CANCELLED. */
+  cancelledAmount: number;
 }
 
 /** What the accept endpoint hands to the store. */

@@ -13,7 +13,7 @@ import type { Config } from '../config.js';
 import type { Hangs } from '../http/hangs.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
-import type { EventStatus, PaymentProcess } from '../payments/payment.js';
+import type { EventContext, EventStatus, PaymentProcess } from '../payments/payment.js';
 import type { PaymentServices } from '../payments/payment.services.js';
 import type { Store } from '../store/store.js';
 
@@ -39,7 +39,7 @@ export interface Profile {
    * profile took: rendered once, before the finalizing transaction, and kept
    * in the outbox — every attempt, retry and re-send sends these bytes.
    */
-  webhookBody(payment: PaymentProcess, event: EventStatus): string;
+  webhookBody(payment: PaymentProcess, event: EventStatus, context?: EventContext): string;
   /** Registers the contract's routes. */
   register(app: HttpServer, deps: ProfileDeps): void;
   /** The webhook bodies it sends, for the OpenAPI document's `webhooks`. */

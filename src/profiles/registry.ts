@@ -20,9 +20,9 @@ export function profileNamed(name: string): Profile | undefined {
 
 /** Renders each payment's webhook with the profile that took it. */
 export const webhookRenderer: WebhookRenderer = {
-  render(payment, event) {
+  render(payment, event, context) {
     const profile = byName.get(payment.profile);
     if (!profile) throw new Error(`Payment ${payment.tid} was taken through profile ${payment.profile}, which this build does not speak`);
-    return profile.webhookBody(payment, event);
+    return profile.webhookBody(payment, event, context);
   },
 };

@@ -38,6 +38,7 @@ export function toPaymentProcess(row: Row): PaymentProcess {
     cancelledAt: row.cancelled_at === null ? null : Number(row.cancelled_at),
     profile: row.profile,
     decidedBy: row.decided_by as DecidedBy | null,
+    cancelledAmount: Number(row.cancelled_amount),
   };
 }
 
@@ -122,6 +123,7 @@ function pendingPayment(row: NewPaymentRow, id: number, echo: Record<string, unk
     cancelledAt: null,
     profile: row.profile,
     decidedBy: null,
+    cancelledAmount: 0,
   };
 }
 
@@ -270,13 +272,22 @@ export async function setProcessAfter(db: Kysely<DB>, id: number, processAfter: 
   await db.updateTable('payment_processes').set({ process_after: processAfter }).where('id', '=', id).execute();
 }
 
-/** SUCCESS → CANCELLED, only if it is still SUCCESS. Null when it was not. */
-export async function cancelPaymentProcess(db: Kysely<DB>, args: { id: number; now: number }): Promise<PaymentProcess | null> {
+/**
+ * Cancels `amount` more of a SUCCESS payment — CANCELLED once nothing is
+ * left, SUCCESS (partly cancelled) before — only if it is still SUCCESS and
+ * nothing else was cancelled since it was read (`cancelledBefore`). Null when
+ * either changed.
+ */
+export async function cancelPaymentProcess(
+  db: Kysely<DB>,
+  args: { id: number; amount: number; cancelledBefore: number; whole: boolean; now: number },
+): Promise<PaymentProcess | null> {
   const row = await db
     .updateTable('payment_processes')
-    .set({ status: 'CANCELLED', cancelled_at: args.now })
+    .set({ status: args.whole ? 'CANCELLED' : 'SUCCESS', cancelled_at: args.now, cancelled_amount: args.cancelledBefore + args.amount })
     .where('id', '=', args.id)
     .where('status', '=', 'SUCCESS')
+    .where('cancelled_amount', '=', args.cancelledBefore)
     .returningAll()
     .executeTakeFirst();
   return row ? toPaymentProcess(row) : null;

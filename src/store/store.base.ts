@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import type { ApprovalNumbers, Snowflake, TidSuffixSource } from '../payments/ids.js';
 import { makeTid } from '../payments/ids.js';
-import type { EventStatus, Outcome, PaymentProcess } from '../payments/payment.js';
+import type { Cancellation, DecidedBy, EventContext, EventStatus, Outcome, PaymentProcess } from '../payments/payment.js';
 import type { RandomFor } from '../payments/random.js';
 import type { ScenarioEffect } from '../scenarios/scenario.js';
 import type { Clock } from '../time.js';
@@ -49,12 +49,31 @@ export interface StoreOptions {
  * outbox keeps and every attempt, retry and re-send sends.
  */
 export interface WebhookRenderer {
-  render(payment: PaymentProcess, event: EventStatus): string;
+  render(payment: PaymentProcess, event: EventStatus, context?: EventContext): string;
+}
+
+/** A cancellation as a contract asks for it; absent amount: all that is left. */
+export interface CancelRequest {
+  amount?: number | null;
+  taxFreeAmount?: number;
+  vatAmount?: number | null;
+  reason?: string | null;
+  /** Announce it by no webhook (PortOne's skipWebhook). */
+  skipWebhook?: boolean;
+}
+
+export interface Cancelled {
+  payment: PaymentProcess;
+  cancellation: Cancellation;
+  /** The webhook it owes, unless skipped. */
+  delivery: deliveries.Delivery | null;
 }
 
 export interface Decision {
   payment: PaymentProcess;
   outcome: Outcome;
+  /** Who decided, when not the usual (the trigger; else the rule or the success rate): a contract's test card. */
+  decidedBy?: DecidedBy;
 }
 
 export interface Finalized {

@@ -7,18 +7,19 @@
  */
 import type { Kysely } from 'kysely';
 import { StatusConflict, StoreUnavailable } from '../errors.js';
-import { isFinal, type DecidedBy, type EventStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
+import { isFinal, type Cancellation, type DecidedBy, type EventContext, type EventStatus, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
 import type { RandomFor } from '../payments/random.js';
 import { pickDelay } from '../scenarios/scenario.js';
 import { firstAttemptAt } from '../webhooks/backoff.js';
 import { scriptedDeliveries } from '../webhooks/outbox-plan.js';
 import { webhookIdFor } from '../webhooks/signing.js';
 import { AcceptQueue } from './accept-queue.js';
+import * as cancellations from './cancellation.repository.js';
 import * as deliveries from './delivery.repository.js';
 import * as finalPayments from './final-payment.repository.js';
 import * as idempotency from './idempotency.repository.js';
 import * as payments from './payment.repository.js';
-import { StoreQueries, type AcceptPlan, type Decision, type Finalized, type PaymentIds, type DelayRange, type StoreOptions } from './store.base.js';
+import { StoreQueries, type AcceptPlan, type Cancelled, type CancelRequest, type Decision, type Finalized, type PaymentIds, type DelayRange, type StoreOptions } from './store.base.js';
 
 export * from './store.base.js';
 
@@ -133,21 +134,21 @@ export class Store extends StoreQueries {
     const { db, caps } = this.o.database;
     for (let attempt = 1; ; attempt++) {
       const now = this.o.clock();
-      const planned = decisions.map(({ payment, outcome }) => {
+      const planned = decisions.map(({ payment, outcome, decidedBy }) => {
         const approvalNo = outcome.status === 'SUCCESS' ? this.o.approvals.next(now) : null;
         const final = finalState(payment, outcome, approvalNo, now);
         const base = { ...this.deliveryFor(final, outcome.status, opts.origin), now };
         const owed: deliveries.NewDeliveryArgs[] = opts.claimDelivery
           ? [{ ...base, claimedUntil: now + this.deliveryLeaseMs, claimedBy: this.o.instanceId }]
           : scriptedDeliveries(base, payment.effect, this.o.retry);
-        return { payment, outcome, approvalNo, owed };
+        return { payment, outcome, approvalNo, owed, decidedBy: decidedBy ?? decider(payment, opts.origin) };
       });
       try {
         return await db.transaction().execute(async (trx) => {
           // Each payment's compare-and-set on its own; their final rows and
           // webhooks in one statement each.
           const won: Array<{ payment: PaymentProcess; owed: deliveries.NewDeliveryArgs[] }> = [];
-          for (const { payment, outcome, approvalNo, owed } of planned) {
+          for (const { payment, outcome, approvalNo, owed, decidedBy } of planned) {
             const final = await payments.finalizePaymentProcess(trx, {
               id: payment.id,
               from: opts.from,
@@ -155,7 +156,7 @@ export class Store extends StoreQueries {
               outcome,
               approvalNo,
               now,
-              decidedBy: decider(payment, opts.origin),
+              decidedBy,
             });
             if (final !== null) won.push({ payment: final, owed });
           }
@@ -202,7 +203,7 @@ export class Store extends StoreQueries {
     });
   }
 
-  private deliveryFor(payment: PaymentProcess, status: EventStatus, origin: deliveries.DeliveryOrigin) {
+  private deliveryFor(payment: PaymentProcess, status: EventStatus, origin: deliveries.DeliveryOrigin, context?: EventContext) {
     return {
       paymentId: payment.id,
       tid: payment.tid,
@@ -211,27 +212,68 @@ export class Store extends StoreQueries {
       origin,
       mid: payment.mid,
       url: payment.webhookUrl,
-      payload: this.o.webhooks.render(payment, status),
+      payload: this.o.webhooks.render(payment, status, context),
     };
   }
 
   /**
-   * SUCCESS → CANCELLED, with the CANCELLED `payments` record and its webhook,
-   * in one transaction. Null when the payment was not SUCCESS (any more).
+   * Cancels `amount` of a SUCCESS payment (all that is left when null): its
+   * cancellation, the payment's new balance — CANCELLED, with its CANCELLED
+   * `payments` record, once nothing is left — and the webhook announcing it
+   * (CANCELLED, or PARTIAL_CANCELLED for a part; none with `skipWebhook`), in
+   * one transaction. Null when the payment was not SUCCESS any more, or
+   * another cancellation came first (read it again and decide again).
    */
-  async cancel(payment: PaymentProcess): Promise<Finalized | null> {
+  async cancel(payment: PaymentProcess, req: CancelRequest): Promise<Cancelled | null> {
     const now = this.o.clock();
-    const owed = {
-      ...this.deliveryFor({ ...payment, status: 'CANCELLED', cancelledAt: now }, 'CANCELLED', 'AUTO'),
-      now,
-      dueAt: firstAttemptAt(now, this.o.retry),
+    const left = payment.amount - payment.cancelledAmount;
+    const amount = req.amount ?? left;
+    const whole = amount === left;
+    const cancellation: Cancellation = {
+      id: `cancel_${this.o.snowflake.nextBase62()}`,
+      amount,
+      taxFreeAmount: req.taxFreeAmount ?? 0,
+      vatAmount: req.vatAmount ?? null,
+      reason: req.reason ?? null,
+      cancelledAt: now,
     };
+    const event = whole ? 'CANCELLED' : 'PARTIAL_CANCELLED';
+    const after: PaymentProcess = { ...payment, status: whole ? 'CANCELLED' : 'SUCCESS', cancelledAt: now, cancelledAmount: payment.cancelledAmount + amount };
+    const owed = req.skipWebhook
+      ? null
+      : {
+          ...this.deliveryFor(after, event, 'AUTO', { cancellation }),
+          ...(whole ? {} : { webhookId: webhookIdFor(payment.publicId, `partial_cancelled_${cancellation.id}`) }),
+          now,
+          dueAt: firstAttemptAt(now, this.o.retry),
+        };
     return this.o.database.db.transaction().execute(async (trx) => {
-      const cancelled = await payments.cancelPaymentProcess(trx, { id: payment.id, now });
+      const cancelled = await payments.cancelPaymentProcess(trx, { id: payment.id, amount, cancelledBefore: payment.cancelledAmount, whole, now });
       if (cancelled === null) return null;
-      await finalPayments.insertFinalPayment(trx, cancelled);
-      const delivery = await deliveries.createDelivery(trx, owed);
-      return { payment: cancelled, delivery, deliveries: [delivery] };
+      await cancellations.insertCancellation(trx, payment.id, cancellation);
+      if (whole) await finalPayments.insertFinalPayment(trx, cancelled);
+      const delivery = owed === null ? null : await deliveries.createDelivery(trx, owed);
+      return { payment: cancelled, cancellation, delivery };
+    });
+  }
+
+  /** Each payment's cancellations, oldest first, by payment id. */
+  cancellations(paymentIds: readonly number[]): Promise<Map<number, Cancellation[]>> {
+    return cancellations.listCancellations(this.o.database.db, paymentIds);
+  }
+
+  /**
+   * Announces an event of a payment that is not final — a virtual account
+   * issued — through the outbox: a delivery claimed by the caller, who sends
+   * it now (or hands it to the dispatcher).
+   */
+  async announce(payment: PaymentProcess, event: EventStatus): Promise<deliveries.Delivery> {
+    const now = this.o.clock();
+    return deliveries.createDelivery(this.o.database.db, {
+      ...this.deliveryFor(payment, event, 'AUTO'),
+      now,
+      claimedUntil: now + this.deliveryLeaseMs,
+      claimedBy: this.o.instanceId,
     });
   }
 
@@ -242,6 +284,7 @@ export class Store extends StoreQueries {
       caps.truncate(trx as unknown as Kysely<unknown>, [
         'webhook_attempts',
         'webhook_deliveries',
+        'payment_cancellations',
         'payments',
         'idempotency_keys',
         'payment_processes',

@@ -46,6 +46,7 @@ export function registerHamsterWorldPayments(app: HttpServer, deps: ProfileDeps)
         const result = await services.cancel(body.tid, (p) => ours(p) && p.mid === body.midId);
         if (result.kind === 'not-found') throw new PaymentNotFound(body.tid, `No payment with tid ${body.tid} for midId ${body.midId}`);
         if (result.kind === 'not-cancellable') throw new StatusConflict(`Only a SUCCESS payment can be cancelled; ${body.tid} is ${result.status}`);
+        if (result.kind !== 'cancelled') throw new StatusConflict(`Payment ${body.tid} cannot be cancelled so`);
         return reply.code(202).send(processAck(result.payment));
       }
       const input: NewPayment = {

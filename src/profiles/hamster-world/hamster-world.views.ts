@@ -3,7 +3,7 @@
  * webhook body it sends. Pure.
  */
 import type { MerchantRecord } from '../../merchants/merchant.js';
-import type { EventStatus, PaymentProcess, PaymentStatus } from '../../payments/payment.js';
+import type { EventStatus, PaymentProcess, PaymentStatus, SettledStatus } from '../../payments/payment.js';
 import { toLocalDateTime, toLocalDateTimeOrNull } from '../../time.js';
 import {
   ACK_MESSAGE,
@@ -19,14 +19,14 @@ export function processAck(p: Pick<PaymentProcess, 'amount'>): ProcessAck {
 }
 
 /** The engine's final statuses in this contract's words. */
-export const PAYMENT_STATUS: Readonly<Record<EventStatus, HwPaymentStatus>> = {
+export const PAYMENT_STATUS: Readonly<Record<SettledStatus, HwPaymentStatus>> = {
   SUCCESS: 'COMPLETED',
   FAILED: 'FAILED',
   CANCELLED: 'CANCELLED',
 };
 
 /** And back, for the status filter. */
-export function engineStatus(status: HwPaymentStatus): EventStatus {
+export function engineStatus(status: HwPaymentStatus): SettledStatus {
   return status === 'COMPLETED' ? 'SUCCESS' : status;
 }
 
@@ -37,6 +37,7 @@ export function engineStatus(status: HwPaymentStatus): EventStatus {
  * is the request's echo as JSON text, as the upstream stores and sends it.
  */
 export function webhookBody(p: PaymentProcess, event: EventStatus): string {
+  if (event === 'ISSUED' || event === 'PARTIAL_CANCELLED') throw new Error(`The hamster-world contract has no ${event} webhook`);
   return JSON.stringify({
     tid: p.tid,
     midId: p.mid ?? '',
@@ -71,11 +72,11 @@ export interface NotificationFacts {
   lastAt: number;
 }
 
-export function isFinalView(status: PaymentStatus): status is EventStatus {
+export function isFinalView(status: PaymentStatus): status is SettledStatus {
   return status === 'SUCCESS' || status === 'FAILED' || status === 'CANCELLED';
 }
 
-export function transactionResponse(p: PaymentProcess & { status: EventStatus }, n: NotificationFacts | undefined): TransactionResponse {
+export function transactionResponse(p: PaymentProcess & { status: SettledStatus }, n: NotificationFacts | undefined): TransactionResponse {
   const processedAt = p.processedAt ?? p.requestedAt;
   return {
     tid: p.tid,

@@ -129,6 +129,7 @@ export function registerSeedAids(app: HttpServer, deps: ProfileDeps): void {
       const result = await services.cancel(tid);
       if (result.kind === 'not-found') throw new PaymentNotFound(tid);
       if (result.kind === 'not-cancellable') throw new StatusConflict(`Only a SUCCESS payment can be cancelled; ${tid} is ${result.status}`);
+      if (result.kind !== 'cancelled') throw new StatusConflict(`Payment ${tid} cannot be cancelled so`);
       return transactionView(result.payment);
     },
   );

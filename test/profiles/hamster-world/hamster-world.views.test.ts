@@ -28,6 +28,7 @@ const base: PaymentProcess = {
   cancelledAt: null,
   profile: 'hamster-world',
   decidedBy: 'random',
+  cancelledAmount: 0,
 };
 
 describe('hamster-world rendering', () => {
