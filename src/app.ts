@@ -21,6 +21,9 @@ import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } fro
 import { decidePayment } from './payments/outcome.js';
 import { PaymentServices } from './payments/payment.services.js';
 import { PROFILES, webhookRenderer } from './profiles/registry.js';
+import type { ProfileDeps, ProfileServer } from './profiles/profile.js';
+import { defaultStore } from './profiles/portone/portone.store.js';
+import type { PaymentProcess } from './payments/payment.js';
 import { randomForPayments } from './payments/random.js';
 import { Store } from './store/store.js';
 import { systemClock, type Clock } from './time.js';
@@ -75,6 +78,8 @@ export class App {
   private listening = false;
   private stopping: Promise<void> | null = null;
   private baseUrl: string | null = null;
+  /** Listeners of contracts that need their own (PortOne). */
+  private readonly profileServers: Array<{ name: string; server: ProfileServer; url: string | null }> = [];
 
   private constructor(
     readonly config: Config,
@@ -113,7 +118,18 @@ export class App {
       clock,
       log,
       configuredScenarios: config.scenarios,
-      configuredMerchants: config.merchants,
+      // The default PortOne store is a merchant too, unless merchants: names its storeId itself.
+      configuredMerchants: config.merchants.some((m) => m.mid === config.portone.storeId)
+        ? config.merchants
+        : [
+            ...config.merchants,
+            defaultStore({
+              storeId: config.portone.storeId,
+              apiSecret: config.portone.apiSecret,
+              webhookUrl: config.portone.webhook.url ?? webhook.url,
+              webhookSecret: config.portone.webhook.secret,
+            }),
+          ],
       defaultWebhookUrl: webhook.url,
       unknownMid: config.payment.merchant.unknownMid,
     });
@@ -132,10 +148,11 @@ export class App {
     });
     const randomFor = randomForPayments(seed);
     const successRate = config.payment.process.successRate;
+    const decide = (payment: PaymentProcess) => decidePayment(payment.effect, randomFor(payment.id), successRate);
     this.processor = new Processor({
       store: this.store,
       batchSize: polling.batchSize,
-      decide: (payment) => decidePayment(payment.effect, randomFor(payment.id), successRate),
+      decide,
       onFinalized: (finalized) => this.engineEvents.emit({ type: 'finalized', payments: finalized.map((f) => f.payment) }),
       log,
     });
@@ -168,8 +185,24 @@ export class App {
       if (event.type === 'finalized' || event.type === 'cancelled') this.dispatcher.wake();
     });
 
+    const profileDeps: ProfileDeps = {
+      services: this.services,
+      control: this.control,
+      store: this.store,
+      hangs: this.hangs,
+      config,
+      log,
+      decide,
+      baseUrl: () => this.baseUrl,
+    };
+    // Contracts with a listener of their own (PortOne), started and stopped with the main one.
+    for (const profile of PROFILES) {
+      const own = 'serve' in profile ? profile.serve(profileDeps) : null;
+      if (own) this.profileServers.push({ name: profile.name, server: own, url: null });
+    }
     registerRoutes(http, {
       profiles: PROFILES,
+      profileDeps,
       services: this.services,
       store: this.store,
       control: this.control,
@@ -213,6 +246,13 @@ export class App {
     }
   }
 
+  /** The base URL of a contract's own listener (PortOne's), after start(). */
+  profileUrl(name: string): string {
+    const own = this.profileServers.find((o) => o.name === name);
+    if (!own?.url) throw new Error(`The ${name} contract is not listening`);
+    return own.url;
+  }
+
   /** The base URL the API listens on (after start()). */
   get url(): string {
     if (this.baseUrl === null) throw new Error('hamster-pg is not listening yet');
@@ -225,6 +265,7 @@ export class App {
     const address = this.http.server.address() as AddressInfo;
     const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
     this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    for (const own of this.profileServers) own.url = await own.server.listen();
     for (const { poller, runs } of this.loops) if (runs()) poller.start();
     const polling = this.config.payment.process.polling;
     this.log.info(
@@ -242,6 +283,7 @@ export class App {
         retryScheduleMs: this.config.payment.webhook.retry.scheduleMs,
         signed: this.config.payment.webhook.secrets.length > 0,
         scenarios: this.control.scenarios().map((r) => r.name),
+        ...Object.fromEntries(this.profileServers.map((o) => [`${o.name}Url`, o.url])),
       },
       `hamster-pg listening on ${this.baseUrl}`,
     );
@@ -273,8 +315,11 @@ export class App {
     if (this.listening) {
       // Requests under way get a few seconds to finish; a client that stalls
       // (an unread download, a keep-alive in use) does not hold the stop.
-      const force = setTimeout(() => this.http.server.closeAllConnections(), CLOSE_GRACE_MS);
-      await this.http.close();
+      const force = setTimeout(() => {
+        this.http.server.closeAllConnections();
+        for (const own of this.profileServers) own.server.closeAllConnections();
+      }, CLOSE_GRACE_MS);
+      await Promise.all([this.http.close(), ...this.profileServers.filter((o) => o.url !== null).map((o) => o.server.close())]);
       clearTimeout(force);
     }
     this.processor.stop();

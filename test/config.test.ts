@@ -43,6 +43,13 @@ describe('configuration', () => {
       },
       scenarios: null,
       merchants: [],
+      portone: {
+        server: { port: null },
+        storeId: 'store-hamster-pg-test',
+        apiSecret: 'hamster-pg-portone-test-api-secret',
+        webhook: { url: null, secret: 'whsec_aGFtc3Rlci1wZyBwb3J0b25lIHdlYmhvb2sgdGVzdCE=' },
+        virtualAccount: { depositAfterMs: 10_000 },
+      },
       admin: { token: null, allowDataReset: false },
       logging: { level: 'info' },
     });

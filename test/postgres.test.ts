@@ -89,7 +89,7 @@ describe.skipIf(!HAS_POSTGRES)(HAS_POSTGRES ? 'PostgreSQL, several instances' : 
     instances[0]!.proc.kill('SIGTERM');
     expect((await instances[0]!.proc.exited).code).toBe(0);
     expect(Number((await one<{ n: string }>('select count(*) n from snowflake_workers')).n)).toBe(9);
-  });
+  }, 90_000);
 
   it('4 instances take 20,000 payments round-robin, one is killed mid-run: each payment final once, delivered, work spread and taken over', async () => {
     receiver.answer = () => ({ status: 200, delayMs: 50 }); // keeps webhooks in flight, so the victim holds work when it dies

@@ -30,6 +30,7 @@ export interface ControlOptions {
 export class Control {
   private rules: readonly Scenario[] = [];
   private byMid = new Map<string, MerchantRecord>();
+  private byApiKey = new Map<string, MerchantRecord>();
   private versions = new Map<string, number>();
 
   constructor(private readonly o: ControlOptions) {}
@@ -62,7 +63,9 @@ export class Control {
       if (!force) this.o.log.info({ rules: this.rules.map((r) => r.name) }, 'scenario rules reloaded');
     }
     if (force || versions.get(MERCHANTS) !== this.versions.get(MERCHANTS)) {
-      this.byMid = new Map((await repo.listMerchants(db)).map((m) => [m.mid, m]));
+      const all = await repo.listMerchants(db);
+      this.byMid = new Map(all.map((m) => [m.mid, m]));
+      this.byApiKey = new Map(all.map((m) => [m.apiKey, m]));
     }
     this.versions = versions;
   }
@@ -89,6 +92,11 @@ export class Control {
 
   merchant(mid: string): MerchantRecord | undefined {
     return this.byMid.get(mid);
+  }
+
+  /** The merchant (a PortOne store) whose API key (secret) this is. */
+  merchantByApiKey(apiKey: string): MerchantRecord | undefined {
+    return this.byApiKey.get(apiKey);
   }
 
   resolve(mid: string | null): Resolution {

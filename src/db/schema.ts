@@ -176,10 +176,34 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+/** An amount a contract fixed before the payment is made (PortOne pre-registration). */
+export interface PreRegistrationsTable {
+  profile: string;
+  mid: string;
+  order_id: string;
+  amount: number | null;
+  tax_free_amount: number | null;
+  currency: string | null;
+  created_at: number;
+}
+
+/** A billing key: a card kept by a contract for later payments. */
+export interface BillingKeysTable {
+  billing_key: string;
+  profile: string;
+  mid: string;
+  /** What the contract shows of it, as JSON. */
+  details: string;
+  issued_at: number;
+  deleted_at: number | null;
+}
+
 export interface DB {
   payment_processes: PaymentProcessesTable;
   payments: PaymentsTable;
   payment_cancellations: PaymentCancellationsTable;
+  pre_registrations: PreRegistrationsTable;
+  billing_keys: BillingKeysTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;

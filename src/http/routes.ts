@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../log.js';
 import type { PaymentServices } from '../payments/payment.services.js';
-import type { Profile } from '../profiles/profile.js';
+import type { Profile, ProfileDeps } from '../profiles/profile.js';
 import type { Store } from '../store/store.js';
 import { registerBrowseRoutes } from './browse.routes.js';
 import { registerBrowserSafety } from './cross-site.js';
@@ -24,6 +24,8 @@ import type { HttpServer } from './server.js';
 
 export interface RouteDeps {
   profiles: readonly Profile[];
+  /** What each profile's routes are given. */
+  profileDeps: ProfileDeps;
   services: PaymentServices;
   store: Store;
   control: Control;
@@ -46,7 +48,7 @@ export function registerRoutes(app: HttpServer, d: RouteDeps): void {
   registerResponseCheck(app);
   registerHealthRoutes(app, { database: d.database, instanceId: d.instanceId, stopping: d.stopping });
   for (const profile of d.profiles) {
-    profile.register(app, { services: d.services, control: d.control, store: d.store, hangs: d.hangs, config: d.config, log: d.log });
+    profile.register(app, d.profileDeps);
   }
   registerBrowseRoutes(app, { store: d.store, events: d.events, streams: d.streams });
   registerAdminRoutes(app, {

@@ -10,6 +10,7 @@
  *   webhook-url: http://127.0.0.1:9001/hooks   (webhookUrl in JSON)
  *   secrets: [whsec_…]                         (optional; else payment.webhook.secret)
  *   active: true                               (optional)
+ *   api-key: …                                 (optional; a PortOne store's API secret)
  */
 import { InvalidDefinition, type FieldError } from '../errors.js';
 import { httpUrl, list, webhookSecret } from '../config.readers.js';
@@ -30,6 +31,8 @@ export interface Merchant {
   active: boolean;
   /** A display name (the hamster-world contract's merchantName); unset: kept as stored. */
   name?: string | null;
+  /** Its API key (a PortOne store's API secret); unset: one minted at registration, then kept. */
+  apiKey?: string;
 }
 
 /** A merchant as stored: with its API key (minted at registration) and its times. */
@@ -51,7 +54,7 @@ export function parseMerchant(raw: unknown, at = 'merchant', midFromPath?: strin
   }
   const r = raw as Record<string, unknown>;
   for (const key of Object.keys(r)) {
-    if (!['mid', 'webhookUrl', 'webhook-url', 'secrets', 'active', 'name'].includes(key)) bad(key, 'is not a merchant field (mid, webhookUrl, secrets, active, name)');
+    if (!['mid', 'webhookUrl', 'webhook-url', 'secrets', 'active', 'name', 'apiKey', 'api-key'].includes(key)) bad(key, 'is not a merchant field (mid, webhookUrl, secrets, active, name, apiKey)');
   }
   const mid = midFromPath ?? r.mid;
   if (typeof mid !== 'string' || !MID_PATTERN.test(mid)) bad('mid', 'must be 1-100 printable ASCII characters');
@@ -72,8 +75,17 @@ export function parseMerchant(raw: unknown, at = 'merchant', midFromPath?: strin
     else bad('active', 'must be true or false');
   }
   if (r.name !== undefined && (typeof r.name !== 'string' || r.name.trim() === '' || r.name.length > 200)) bad('name', 'must be 1-200 characters');
+  const apiKey = r.apiKey ?? r['api-key'];
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || !/^[\x21-\x7e]{8,500}$/.test(apiKey))) bad('apiKey', 'must be 8-500 printable ASCII characters without spaces');
   if (problems.length > 0) throw new MerchantError(problems);
-  return { mid: mid as string, webhookUrl: webhookUrl!, secrets, active, ...(typeof r.name === 'string' ? { name: r.name } : {}) };
+  return {
+    mid: mid as string,
+    webhookUrl: webhookUrl!,
+    secrets,
+    active,
+    ...(typeof r.name === 'string' ? { name: r.name } : {}),
+    ...(typeof apiKey === 'string' ? { apiKey } : {}),
+  };
 }
 
 export function parseMerchants(raw: unknown, at = 'merchants'): Merchant[] {

@@ -22,6 +22,10 @@ export interface AcceptRequest {
   mid: string | null;
   /** The X-Hamster-Scenario header, if sent. */
   scenario: string | null;
+  /** Where its webhooks go instead of the merchant's URL. */
+  webhookUrl?: string | null;
+  /** Keep it from the scheduler this long when no rule delays it. */
+  holdMs?: number;
   /** An Idempotency-Key (already checked for form), and the ACK's exact text to keep with it. */
   idempotency?: { key: string; ackText: (facts: AckFacts) => string };
 }
@@ -52,6 +56,8 @@ export async function acceptPayment(deps: ServiceDeps, req: AcceptRequest): Prom
     header: req.scenario,
     rules: deps.control.scenarios(),
     resolve: (mid) => deps.control.resolve(mid),
+    ...(req.webhookUrl ? { webhookUrl: req.webhookUrl } : {}),
+    ...(req.holdMs !== undefined ? { holdMs: req.holdMs } : {}),
   });
   if (intake.kind === 'unknown-scenario') return intake;
   if (intake.kind === 'refused') return intake;

@@ -23,6 +23,10 @@ export function planIntake(args: {
   mid: string | null;
   header: string | null;
   rules: readonly Scenario[];
+  /** Where its webhooks go instead of the merchant's URL (PortOne's noticeUrls). */
+  webhookUrl?: string | null;
+  /** Keep it from the scheduler this long when no rule delays it (a contract that settles it itself, or later). */
+  holdMs?: number;
   resolve: (mid: string | null) => Resolution;
 }): Intake {
   const { input } = args;
@@ -37,12 +41,13 @@ export function planIntake(args: {
 
   const plan: AcceptPlan = {
     profile: args.profile,
-    webhookUrl: merchant.merchant.webhookUrl,
+    webhookUrl: args.webhookUrl ?? merchant.merchant.webhookUrl,
     mid: merchant.merchant.mid,
     scenario: rule?.name ?? null,
     effect: rule?.effect ?? null,
   };
   const delay = rule?.effect.delay;
   if (delay) plan.delay = { minMs: delay.minMs, maxMs: delay.maxMs };
+  else if (args.holdMs !== undefined) plan.delay = { minMs: args.holdMs, maxMs: args.holdMs };
   return { kind: 'accept', plan, rule };
 }

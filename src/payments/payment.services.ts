@@ -1,7 +1,10 @@
 /** The payment services bound to their dependencies: what every profile's routes call. */
 import { acceptPayment, type AcceptRequest, type AcceptResult } from './accept.service.js';
 import { cancelPayment, type CancelResult } from './cancel.service.js';
-import type { FailReason, FinalStatus, PaymentProcess } from './payment.js';
+import type { DecidedBy, EventStatus, FailReason, FinalStatus, Outcome, PaymentProcess } from './payment.js';
+import { settlePayment } from './settle.service.js';
+import type { DeliveryOutcome } from '../events.js';
+import type { Delivery, DeliveryOrigin } from '../store/delivery.repository.js';
 import { requeueWebhook, resendWebhook, type BelongsTo, type RequeueResult, type ResendResult } from './resend.service.js';
 import type { ServiceDeps } from './services.js';
 import type { CancelRequest } from '../store/store.js';
@@ -31,6 +34,23 @@ export class PaymentServices {
   /** Sends the webhook again in the background (through the outbox: a stop or a crash cannot lose it). */
   requeue(tid: string, belongsTo: BelongsTo): Promise<RequeueResult> {
     return requeueWebhook(this.deps, tid, belongsTo);
+  }
+
+  /** Finalizes a payment that is not final yet to `outcome` now (a contract whose PG answers at once). */
+  settle(payment: PaymentProcess, outcome: Outcome, opts?: { decidedBy?: DecidedBy; origin?: DeliveryOrigin }): Promise<PaymentProcess> {
+    return settlePayment(this.deps, payment, outcome, opts);
+  }
+
+  /** Announces an event of a payment that is not final (a virtual account issued), sent in the background through the outbox. */
+  async announce(payment: PaymentProcess, event: EventStatus): Promise<void> {
+    const delivery = await this.deps.store.announce(payment, event);
+    this.deps.dispatch(delivery);
+  }
+
+  /** Sends one of a payment's webhooks again now (a new MANUAL delivery of the same bytes) and answers with the attempt. */
+  async resendDelivery(delivery: Delivery): Promise<DeliveryOutcome> {
+    const copy = await this.deps.store.resendDelivery(delivery);
+    return this.deps.deliver(copy);
   }
 
   find(tid: string): Promise<PaymentProcess | null> {

@@ -121,4 +121,7 @@ export interface NewPayment {
   userPublicId: string | null;
   amount: number;
   echo: Record<string, unknown> | null;
+  /** What else a contract lets scenario rules match on (not stored as such). */
+  orderName?: string | null;
+  cardNumber?: string | null;
 }

@@ -13,7 +13,7 @@ import type { Config } from '../config.js';
 import type { Hangs } from '../http/hangs.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
-import type { EventContext, EventStatus, PaymentProcess } from '../payments/payment.js';
+import type { EventContext, EventStatus, Outcome, PaymentProcess } from '../payments/payment.js';
 import type { PaymentServices } from '../payments/payment.services.js';
 import type { Store } from '../store/store.js';
 
@@ -27,6 +27,19 @@ export interface ProfileDeps {
   hangs: Hangs;
   config: Config;
   log: Logger;
+  /** The engine's decision for a payment (its rule's outcome, else the success rate, seeded when configured). */
+  decide: (payment: PaymentProcess) => Outcome;
+  /** The main listener's base URL (the dashboard's), once it listens. */
+  baseUrl: () => string | null;
+}
+
+/** A contract's own listener (a PG whose clients cannot be given a path prefix). */
+export interface ProfileServer {
+  /** Starts listening; answers the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+  /** Cuts connections a stop cannot wait for. */
+  closeAllConnections(): void;
 }
 
 export interface Profile {
@@ -40,8 +53,10 @@ export interface Profile {
    * in the outbox — every attempt, retry and re-send sends these bytes.
    */
   webhookBody(payment: PaymentProcess, event: EventStatus, context?: EventContext): string;
-  /** Registers the contract's routes. */
+  /** Registers the contract's routes on the main listener. */
   register(app: HttpServer, deps: ProfileDeps): void;
+  /** A listener of its own, when the contract needs one. */
+  serve?(deps: ProfileDeps): ProfileServer;
   /** The webhook bodies it sends, for the OpenAPI document's `webhooks`. */
   readonly webhookSchema: TSchema;
 }

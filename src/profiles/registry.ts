@@ -5,9 +5,10 @@
 import type { WebhookRenderer } from '../store/store.js';
 import { hamsterWorldProfile } from './hamster-world/hamster-world.profile.js';
 import type { Profile } from './profile.js';
+import { portoneProfile } from './portone/portone.profile.js';
 import { seedProfile } from './seed/seed.profile.js';
 
-export const PROFILES = [seedProfile, hamsterWorldProfile] as const satisfies readonly Profile[];
+export const PROFILES = [seedProfile, hamsterWorldProfile, portoneProfile] as const satisfies readonly Profile[];
 
 export type ProfileName = (typeof PROFILES)[number]['name'];
 export const PROFILE_NAMES: readonly ProfileName[] = PROFILES.map((p) => p.name);

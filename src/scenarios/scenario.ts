@@ -11,7 +11,9 @@
  *     orderId: ORD_LIMIT_*       # exact text, or a glob (* and ?); or {prefix: …} / {glob: …} / {exact: …}
  *     userPublicId: USR_9        # the same forms
  *     amount: 50000              # exact; or {min: 1000, max: 2000} (inclusive, either may be left out)
- *     mid: hamster_dummy_mid_001 # echo.mid
+ *     mid: hamster_dummy_mid_001 # echo.mid (hamster-world's midId, PortOne's storeId)
+ *     orderName: Gift*           # PortOne's orderName (text forms as orderId)
+ *     cardNumber: '4111*'        # PortOne's card number, digits only (text forms as orderId)
  *   effect:
  *     outcome: FAILED            # SUCCESS | FAILED; left out: the success rate decides
  *     reason: LIMIT_EXCEEDED     # with FAILED; left out: one of the five at random
@@ -37,6 +39,8 @@ export interface ScenarioMatch {
   userPublicId?: TextMatch;
   amount?: AmountMatch;
   mid?: string;
+  orderName?: TextMatch;
+  cardNumber?: TextMatch;
 }
 
 export type WebhookBehaviour =
@@ -123,8 +127,10 @@ export function parseScenario(raw: unknown, at = 'scenario'): Scenario {
   if (!isObject(m)) bad('match', 'must be an object');
   else {
     for (const key of Object.keys(m)) {
-      if (!['orderId', 'userPublicId', 'amount', 'mid'].includes(key)) bad(`match.${key}`, 'is not a match field (orderId, userPublicId, amount, mid)');
+      if (!MATCH_FIELDS.includes(key)) bad(`match.${key}`, `is not a match field (${MATCH_FIELDS.join(', ')})`);
     }
+    if (m.orderName !== undefined) match.orderName = textMatch(m.orderName, `match.orderName`, bad);
+    if (m.cardNumber !== undefined) match.cardNumber = textMatch(m.cardNumber, `match.cardNumber`, bad);
     if (m.orderId !== undefined) match.orderId = textMatch(m.orderId, `match.orderId`, bad);
     if (m.userPublicId !== undefined) match.userPublicId = textMatch(m.userPublicId, `match.userPublicId`, bad);
     if (m.amount !== undefined) match.amount = amountMatch(m.amount, bad);
@@ -178,7 +184,14 @@ export interface MatchInput {
   userPublicId: string | null;
   amount: number;
   mid: string | null;
+  /** A contract's order name (PortOne's orderName). */
+  orderName?: string | null;
+  /** The card number a contract was given (PortOne's card credential). */
+  cardNumber?: string | null;
 }
+
+/** What a rule's `match` may name. */
+const MATCH_FIELDS = ['orderId', 'userPublicId', 'amount', 'mid', 'orderName', 'cardNumber'];
 
 /**
  * The rule for a request: the one its header names, else the first whose
@@ -204,6 +217,8 @@ export function matches(m: ScenarioMatch, input: MatchInput): boolean {
     if (m.amount.max !== undefined && input.amount > m.amount.max) return false;
   }
   if (m.mid !== undefined && input.mid !== m.mid) return false;
+  if (m.orderName && (input.orderName == null || !textMatches(m.orderName, input.orderName))) return false;
+  if (m.cardNumber && (input.cardNumber == null || !textMatches(m.cardNumber, input.cardNumber))) return false;
   return true;
 }
 

@@ -20,10 +20,11 @@ export async function listMerchants(db: Kysely<DB>): Promise<MerchantRecord[]> {
 }
 
 /**
- * Registers or replaces a merchant. Its API key and creation time are set
- * once, when it is first registered; a name left unset keeps the stored one.
+ * Registers or replaces a merchant. Its creation time is set once, when it
+ * is first registered; so is its API key unless one is given; a name left
+ * unset keeps the stored one.
  */
-export async function upsertMerchant(db: Kysely<DB>, m: Merchant & { apiKey?: string }, now: number): Promise<void> {
+export async function upsertMerchant(db: Kysely<DB>, m: Merchant, now: number): Promise<void> {
   const values = { webhook_url: m.webhookUrl, secrets: JSON.stringify(m.secrets), active: m.active ? 1 : 0, updated_at: now };
   await db
     .insertInto('merchants')
@@ -32,7 +33,8 @@ export async function upsertMerchant(db: Kysely<DB>, m: Merchant & { apiKey?: st
       oc.column('mid').doUpdateSet((eb) => ({
         ...values,
         name: m.name === undefined ? eb.ref('merchants.name') : eb.val(m.name),
-        api_key: eb.fn.coalesce('merchants.api_key', eb.ref('excluded.api_key')),
+        // A key given replaces the stored one; none keeps it.
+        api_key: m.apiKey === undefined ? eb.fn.coalesce('merchants.api_key', eb.ref('excluded.api_key')) : eb.val(m.apiKey),
         created_at: eb.fn.coalesce('merchants.created_at', eb.ref('excluded.created_at')),
       })),
     )

@@ -277,6 +277,25 @@ export class Store extends StoreQueries {
     });
   }
 
+  /** A new MANUAL delivery of the same event, bytes and webhook-id as `delivery`, claimed by the caller to send now. */
+  resendDelivery(delivery: deliveries.Delivery): Promise<deliveries.Delivery> {
+    const now = this.o.clock();
+    const { paymentId, tid, webhookId, eventStatus, mid, url, payload } = delivery;
+    return deliveries.createDelivery(this.o.database.db, {
+      paymentId,
+      tid,
+      webhookId,
+      eventStatus,
+      origin: 'MANUAL',
+      mid,
+      url,
+      payload,
+      now,
+      claimedUntil: now + this.deliveryLeaseMs,
+      claimedBy: this.o.instanceId,
+    });
+  }
+
   /** Empties the store (DELETE /api/admin/data): payments, webhooks, idempotency keys; ids start again at 1. */
   async resetData(): Promise<void> {
     const { db, caps } = this.o.database;
@@ -286,6 +305,8 @@ export class Store extends StoreQueries {
         'webhook_deliveries',
         'payment_cancellations',
         'payments',
+        'pre_registrations',
+        'billing_keys',
         'idempotency_keys',
         'payment_processes',
       ]),

@@ -89,7 +89,7 @@ describe('merchants', () => {
       active: true,
     });
     const list = (await (await fetch(url)).json()) as { merchants: Array<{ mid: string }> };
-    expect(list.merchants.map((m) => m.mid)).toEqual(['hamster_dummy_mid_001', 'shop_c']);
+    expect(list.merchants.map((m) => m.mid)).toEqual(['hamster_dummy_mid_001', 'shop_c', 'store-hamster-pg-test']);
     expect((await pay(t, 'shop_c')).status).toBe(202);
     expect((await put('shop_c', { webhookUrl: c.url, active: false })).status).toBe(200);
     expect((await pay(t, 'shop_c')).status).toBe(403);

@@ -99,7 +99,7 @@ describe('API documentation', () => {
     expect(accept.responses['202']!.headers).toHaveProperty('Idempotent-Replayed');
     expect(spec.paths['/api/admin/process']!.post!.security).toEqual([{ adminBearer: [] }, { adminHeader: [] }]);
     expect(Object.keys(spec.paths['/metrics']!.get!.responses['200']!.content!)).toEqual(['text/plain; version=0.0.4']);
-    expect(Object.keys(spec.webhooks)).toEqual(['seed.payment', 'hamster-world.payment']);
+    expect(Object.keys(spec.webhooks)).toEqual(['seed.payment', 'hamster-world.payment', 'portone.payment']);
     // Every write documents its request body (a validating proxy would refuse calls otherwise).
     const ops = spec.paths as unknown as Record<string, Record<string, { requestBody?: unknown }>>;
     for (const [path, method] of [

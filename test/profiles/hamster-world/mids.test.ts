@@ -61,15 +61,16 @@ describe.each(BACKENDS)('hamster-world MIDs ($name)', (backend) => {
     await registerMid('http://127.0.0.1:9/b', 'Beta Store');
     await t.post(`/api/mid/${String(a.midId)}/deactivate`, undefined);
     const list = (q: string) => t.get(`/api/mid/list${q}`).then((r) => r.json() as Promise<Array<Record<string, unknown>>>);
-    expect((await list('')).length).toBe(3);
-    expect((await list('?merchantName=store')).map((m) => m.merchantName).sort()).toEqual(['Alpha Store', 'Beta Store']);
+    // The default PortOne store is a merchant too (PortOne stores are MIDs of the engine).
+    expect((await list('')).length).toBe(4);
+    expect((await list('?merchantName=store')).map((m) => m.merchantName).sort()).toEqual(['Alpha Store', 'Beta Store', 'PortOne test store']);
     expect((await list('?isActive=false')).map((m) => m.midId)).toEqual([a.midId]);
     expect((await list(`?midId=${DEFAULT_MID}`)).map((m) => m.midId)).toEqual([DEFAULT_MID]);
-    const page = (await (await t.get('/api/mid/page?size=2&page=1')).json()) as Record<string, unknown>;
-    expect(page).toMatchObject({ totalElements: 3, totalPages: 2, number: 1, size: 2, first: false, last: true, numberOfElements: 1, empty: false });
+    const page = (await (await t.get('/api/mid/page?size=3&page=1')).json()) as Record<string, unknown>;
+    expect(page).toMatchObject({ totalElements: 4, totalPages: 2, number: 1, size: 3, first: false, last: true, numberOfElements: 1, empty: false });
     expect((page.content as unknown[]).length).toBe(1);
     const first = (await (await t.get('/api/mid/page')).json()) as Record<string, unknown>;
-    expect(first).toMatchObject({ size: 10, number: 0, first: true, last: true, totalElements: 3 });
+    expect(first).toMatchObject({ size: 10, number: 0, first: true, last: true, totalElements: 4 });
     expect((await t.get('/api/mid/page?page=-1')).status).toBe(400);
   });
 

@@ -1,0 +1,68 @@
+/**
+ * PortOne V2, as its official server SDK (`@portone/server-sdk`) speaks it:
+ * its own listener (the SDK drops any path of `baseUrl`), stores with API
+ * and webhook secrets, card payments decided in the request, virtual
+ * accounts paid later, partial cancellation, and Standard Webhooks signed
+ * with the store's secret. Its generated types are the contract.
+ */
+import { Type } from 'typebox';
+import type { Profile, ProfileDeps, ProfileServer } from '../profile.js';
+import { PROFILE, type PortOneContext } from './portone.context.js';
+import { registerPortOneManage } from './portone.manage.routes.js';
+import { registerPortOnePay } from './portone.pay.routes.js';
+import { registerPortOneReads } from './portone.read.routes.js';
+import { createPortOneServer } from './portone.server.js';
+import { webhookBody } from './portone.views.js';
+
+const PortOneWebhook = Type.Object(
+  {
+    type: Type.Union(
+      ['Transaction.Paid', 'Transaction.Failed', 'Transaction.VirtualAccountIssued', 'Transaction.PartialCancelled', 'Transaction.Cancelled'].map((t) => Type.Literal(t)),
+    ),
+    timestamp: Type.String({ format: 'date-time', description: 'When the event happened (the same on every retry)' }),
+    data: Type.Object({
+      paymentId: Type.String(),
+      storeId: Type.String(),
+      transactionId: Type.String(),
+      cancellationId: Type.Optional(Type.String({ description: 'Transaction.Cancelled and Transaction.PartialCancelled' })),
+    }),
+  },
+  { description: 'PortOne V2 webhook (version 2024-04-25), signed with the store’s secret (Standard Webhooks)' },
+);
+
+export const portoneProfile = {
+  name: PROFILE,
+  summary: 'PortOne V2 (as @portone/server-sdk speaks it), on its own port',
+  webhookBody,
+  webhookSchema: PortOneWebhook,
+  register() {
+    // Everything is on its own listener (serve); the engine's routes cover its payments.
+  },
+  serve(deps: ProfileDeps): ProfileServer {
+    const app = createPortOneServer(deps.log, (secret) => deps.control.merchantByApiKey(secret));
+    const ctx: PortOneContext = {
+      ...deps,
+      depositAfterMs: deps.config.portone.virtualAccount.depositAfterMs,
+      receiptUrl: (p) => {
+        const base = deps.baseUrl();
+        return base === null ? undefined : `${base}/dashboard/transaction.html?tid=${encodeURIComponent(p.tid)}`;
+      },
+    };
+    registerPortOnePay(app, ctx);
+    registerPortOneReads(app, ctx);
+    registerPortOneManage(app, ctx);
+    const { server } = deps.config;
+    const port = deps.config.portone.server.port ?? (server.port === 0 ? 0 : server.port + 1);
+    return {
+      async listen() {
+        await app.listen({ port, host: server.address });
+        const address = app.server.address();
+        const bound = typeof address === 'object' && address !== null ? address.port : port;
+        const host = ['0.0.0.0', '::'].includes(server.address) ? '127.0.0.1' : server.address;
+        return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+      },
+      close: () => app.close(),
+      closeAllConnections: () => app.server.closeAllConnections(),
+    };
+  },
+} as const satisfies Profile;
