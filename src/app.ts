@@ -28,7 +28,7 @@ import { randomForPayments } from './payments/random.js';
 import { Store } from './store/store.js';
 import { systemClock, type Clock } from './time.js';
 import { VERSION } from './version.js';
-import { afterAttempt, type RetryPolicy } from './webhooks/backoff.js';
+import { RETRY_PRESETS, afterAttempt, scaleSchedule, type RetryPolicy } from './webhooks/backoff.js';
 import { createSender, type Sender } from './webhooks/sender.js';
 import { merchantSigner } from './webhooks/signing.js';
 import { Dispatcher } from './worker/dispatcher.js';
@@ -98,6 +98,11 @@ export class App {
       random: options.random ?? Math.random,
     };
 
+    // PortOne's webhooks follow PortOne's published schedule unless told to follow the engine's.
+    const portonePreset = config.portone.webhook.retry.preset;
+    const portoneRetry: RetryPolicy =
+      portonePreset === 'engine' ? retry : { ...retry, scheduleMs: scaleSchedule(RETRY_PRESETS[portonePreset], webhook.retry.timeScale) };
+
     this.engineEvents = new EngineEvents((err) => log.error({ err }, 'an event listener failed'));
     this.store = new Store({
       database,
@@ -141,7 +146,8 @@ export class App {
       clock,
       concurrency: webhook.concurrency,
       sign: merchantSigner(webhook.secrets, (mid) => this.control.merchant(mid), randomBytes(32)),
-      next: (delivery, result, now) => afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: retry }),
+      next: (delivery, result, now) =>
+        afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: delivery.profile === 'portone' ? portoneRetry : retry }),
       onDelivered: (delivery) => (this.control.reorders() ? this.store.releaseReordered(delivery) : undefined),
       onAttempt: (outcome) => this.engineEvents.emit({ type: 'attempted', outcome }),
       log,

@@ -260,6 +260,12 @@ export const KEYS = {
     webhookSecret,
     'the default store\'s webhook secret (what Webhook.verify of @portone/server-sdk is given)',
   ),
+  'portone.webhook.retry.preset': spec(
+    'portone' as RetryPreset | 'engine',
+    `${RETRY_PRESET_NAMES.join(', ')}, or engine (payment.webhook.retry.*)`,
+    oneOf([...RETRY_PRESET_NAMES, 'engine'] as const),
+    "the retry schedule of PortOne payments' webhooks (scaled by payment.webhook.retry.time-scale)",
+  ),
   'portone.virtual-account.deposit-after': spec(
     10_000,
     'a duration from 0 to 7d (e.g. 10s, 5m)',

@@ -47,7 +47,7 @@ describe('configuration', () => {
         server: { port: null },
         storeId: 'store-hamster-pg-test',
         apiSecret: 'hamster-pg-portone-test-api-secret',
-        webhook: { url: null, secret: 'whsec_aGFtc3Rlci1wZyBwb3J0b25lIHdlYmhvb2sgdGVzdCE=' },
+        webhook: { url: null, secret: 'whsec_aGFtc3Rlci1wZyBwb3J0b25lIHdlYmhvb2sgdGVzdCE=', retry: { preset: 'portone' } },
         virtualAccount: { depositAfterMs: 10_000 },
       },
       admin: { token: null, allowDataReset: false },

@@ -84,7 +84,8 @@ export interface PaymentsTable {
  */
 export interface WebhookDeliveriesTable {
   id: Generated<number>;
-  payment_process_id: number;
+  /** The payment it announces; null for a store event (a billing key's). */
+  payment_process_id: number | null;
   tid: string;
   /** Standard Webhooks `webhook-id`: one per announced event, the same on every retry and re-send. */
   webhook_id: string;
@@ -109,13 +110,15 @@ export interface WebhookDeliveriesTable {
   bad_signature: Generated<number>;
   /** 1: held back until a later webhook to the same URL is delivered (scenario `reorder`). */
   reorder: Generated<number>;
+  /** The contract whose retry schedule it follows (null: the engine's). */
+  profile: string | null;
 }
 
 /** Every HTTP attempt of every delivery. */
 export interface WebhookAttemptsTable {
   id: Generated<number>;
   delivery_id: number;
-  payment_process_id: number;
+  payment_process_id: number | null;
   attempt_no: number;
   attempted_at: number;
   url: string;

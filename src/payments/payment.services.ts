@@ -47,6 +47,13 @@ export class PaymentServices {
     this.deps.dispatch(delivery);
   }
 
+  /** Announces a store event (a billing key issued or deleted) through the outbox, sent in the background. */
+  async announceStoreEvent(args: Parameters<ServiceDeps['store']['storeEvent']>[0]): Promise<void> {
+    const delivery = await this.deps.store.storeEvent(args);
+    this.deps.log.info({ subject: args.subject, event: args.event, mid: args.mid }, 'store event announced');
+    this.deps.dispatch(delivery);
+  }
+
   /** Sends one of a payment's webhooks again now (a new MANUAL delivery of the same bytes) and answers with the attempt. */
   async resendDelivery(delivery: Delivery): Promise<DeliveryOutcome> {
     const copy = await this.deps.store.resendDelivery(delivery);

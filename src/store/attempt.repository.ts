@@ -45,7 +45,7 @@ function toAttempt(row: Selectable<WebhookAttemptsTable>): Attempt {
 /** Logs attempts, one row each, in one statement (the delivery's move is the caller's). */
 export async function insertAttempts(
   db: Kysely<DB>,
-  items: ReadonlyArray<{ delivery: { id: number; paymentId: number; attemptCount: number }; result: AttemptResult }>,
+  items: ReadonlyArray<{ delivery: { id: number; paymentId: number | null; attemptCount: number }; result: AttemptResult }>,
 ): Promise<void> {
   await db
     .insertInto('webhook_attempts')

@@ -16,13 +16,19 @@ export type { Attempt, AttemptResult } from './attempt.repository.js';
 
 export type DeliveryState = 'PENDING' | 'HELD' | 'SENDING' | 'DELIVERED' | 'DEAD';
 export type DeliveryOrigin = 'AUTO' | 'MANUAL';
+/** What a store event (a webhook about no payment) announces. */
+export type StoreEvent = 'BILLING_KEY_ISSUED' | 'BILLING_KEY_DELETED';
 
 export interface Delivery {
   id: number;
-  paymentId: number;
+  /** The payment it announces; null for a store event (a billing key's). */
+  paymentId: number | null;
+  /** The payment's tid, or the subject of a store event (a billing key). */
   tid: string;
+  /** The contract whose retry schedule it follows (null: the engine's). */
+  profile: string | null;
   webhookId: string;
-  eventStatus: EventStatus;
+  eventStatus: EventStatus | StoreEvent;
   origin: DeliveryOrigin;
   /** The merchant whose secrets sign it (null: the global secrets). */
   mid: string | null;
@@ -45,10 +51,11 @@ export type NextState = { state: 'DELIVERED'; at: number } | { state: 'DEAD' } |
 function toDelivery(row: Selectable<WebhookDeliveriesTable>): Delivery {
   return {
     id: Number(row.id),
-    paymentId: Number(row.payment_process_id),
+    paymentId: row.payment_process_id === null ? null : Number(row.payment_process_id),
     tid: row.tid,
+    profile: row.profile,
     webhookId: row.webhook_id,
-    eventStatus: row.event_status as EventStatus,
+    eventStatus: row.event_status as EventStatus | StoreEvent,
     origin: row.origin as DeliveryOrigin,
     mid: row.mid,
     badSignature: row.bad_signature === 1,
@@ -91,6 +98,7 @@ function deliveryRow(args: NewDeliveryArgs) {
   return {
     payment_process_id: args.paymentId,
     tid: args.tid,
+    profile: args.profile ?? null,
     webhook_id: args.webhookId,
     event_status: args.eventStatus,
     origin: args.origin,
@@ -109,6 +117,7 @@ function deliveryRow(args: NewDeliveryArgs) {
 
 export interface NewDeliveryArgs
   extends Pick<Delivery, 'paymentId' | 'tid' | 'webhookId' | 'eventStatus' | 'origin' | 'mid' | 'url' | 'payload'> {
+  profile?: string | null;
   now: number;
   /** HELD: not sent until claimed by a re-send or the trigger. */
   held?: boolean;

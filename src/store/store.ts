@@ -207,6 +207,7 @@ export class Store extends StoreQueries {
     return {
       paymentId: payment.id,
       tid: payment.tid,
+      profile: payment.profile,
       webhookId: webhookIdFor(payment.publicId, status),
       eventStatus: status,
       origin,
@@ -280,16 +281,39 @@ export class Store extends StoreQueries {
   /** A new MANUAL delivery of the same event, bytes and webhook-id as `delivery`, claimed by the caller to send now. */
   resendDelivery(delivery: deliveries.Delivery): Promise<deliveries.Delivery> {
     const now = this.o.clock();
-    const { paymentId, tid, webhookId, eventStatus, mid, url, payload } = delivery;
+    const { paymentId, tid, profile, webhookId, eventStatus, mid, url, payload } = delivery;
     return deliveries.createDelivery(this.o.database.db, {
       paymentId,
       tid,
+      profile,
       webhookId,
       eventStatus,
       origin: 'MANUAL',
       mid,
       url,
       payload,
+      now,
+      claimedUntil: now + this.deliveryLeaseMs,
+      claimedBy: this.o.instanceId,
+    });
+  }
+
+  /**
+   * A webhook about no payment (a billing key issued or deleted) into the
+   * outbox, claimed by the caller to send now; retried like any other.
+   */
+  storeEvent(args: { profile: string; mid: string; url: string; subject: string; event: deliveries.StoreEvent; webhookId: string; payload: string }): Promise<deliveries.Delivery> {
+    const now = this.o.clock();
+    return deliveries.createDelivery(this.o.database.db, {
+      paymentId: null,
+      tid: args.subject,
+      profile: args.profile,
+      webhookId: args.webhookId,
+      eventStatus: args.event,
+      origin: 'AUTO',
+      mid: args.mid,
+      url: args.url,
+      payload: args.payload,
       now,
       claimedUntil: now + this.deliveryLeaseMs,
       claimedBy: this.o.instanceId,
@@ -328,6 +352,7 @@ export class Store extends StoreQueries {
     return this.o.database.db.transaction().execute(async (trx) => {
       const held = await deliveries.completeAttempts(trx, items);
       for (const { delivery, result, next } of items) {
+        if (delivery.paymentId === null) continue; // a store event: no payment to update
         await payments.recordWebhookResult(trx, {
           paymentId: delivery.paymentId,
           responseCode: result.responseCode,

@@ -256,7 +256,7 @@ describe('webhook delivery', () => {
     await t.app.database.db.updateTable('webhook_deliveries').set({ due_at: Date.now() - 1 }).execute();
     await t.app.dispatcher.runOnce();
     expect(t.receiver.requests).toHaveLength(1);
-    const [delivery] = await t.app.store.listDeliveries(claimed!.paymentId);
+    const [delivery] = await t.app.store.listDeliveries(claimed!.paymentId!);
     expect(delivery).toMatchObject({ state: 'DELIVERED', attemptCount: 2 });
   });
 });

@@ -15,6 +15,8 @@ export interface PortOneContext extends ProfileDeps {
   decide: (payment: PaymentProcess) => Outcome;
   /** The dashboard's page for a payment (its receipt), when the main listener is up. */
   receiptUrl: (payment: PaymentProcess) => string | undefined;
+  /** Sends BillingKey.Issued / BillingKey.Deleted to the store, through the outbox. */
+  announceBillingKey: (mid: string, billingKey: string, event: 'ISSUED' | 'DELETED') => Promise<void>;
 }
 
 /** The payment `paymentId` names in the request's store, or PAYMENT_NOT_FOUND. */

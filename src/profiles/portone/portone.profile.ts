@@ -8,6 +8,7 @@
 import { Type } from 'typebox';
 import type { Profile, ProfileDeps, ProfileServer } from '../profile.js';
 import { PROFILE, type PortOneContext } from './portone.context.js';
+import { registerPortOneBilling } from './portone.billing.routes.js';
 import { registerPortOneManage } from './portone.manage.routes.js';
 import { registerPortOnePay } from './portone.pay.routes.js';
 import { registerPortOneReads } from './portone.read.routes.js';
@@ -42,6 +43,20 @@ export const portoneProfile = {
     const app = createPortOneServer(deps.log, (secret) => deps.control.merchantByApiKey(secret));
     const ctx: PortOneContext = {
       ...deps,
+      announceBillingKey: async (mid, billingKey, event) => {
+        const store = deps.control.merchant(mid);
+        if (!store) return;
+        const at = new Date().toISOString();
+        await deps.services.announceStoreEvent({
+          profile: PROFILE,
+          mid,
+          url: store.webhookUrl,
+          subject: billingKey,
+          event: event === 'ISSUED' ? 'BILLING_KEY_ISSUED' : 'BILLING_KEY_DELETED',
+          webhookId: `msg_${billingKey}_${event.toLowerCase()}`,
+          payload: JSON.stringify({ type: event === 'ISSUED' ? 'BillingKey.Issued' : 'BillingKey.Deleted', timestamp: at, data: { billingKey, storeId: mid } }),
+        });
+      },
       depositAfterMs: deps.config.portone.virtualAccount.depositAfterMs,
       receiptUrl: (p) => {
         const base = deps.baseUrl();
@@ -51,6 +66,7 @@ export const portoneProfile = {
     registerPortOnePay(app, ctx);
     registerPortOneReads(app, ctx);
     registerPortOneManage(app, ctx);
+    registerPortOneBilling(app, ctx);
     const { server } = deps.config;
     const port = deps.config.portone.server.port ?? (server.port === 0 ? 0 : server.port + 1);
     return {

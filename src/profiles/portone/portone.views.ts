@@ -13,6 +13,16 @@ export type PortOneStatus = (typeof PORTONE_STATUSES)[number];
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The one channel every store has: a test channel of the TOSSPAYMENTS PG. */
+export const CHANNEL = {
+  type: 'TEST',
+  id: 'channel-id-hamster-pg',
+  key: 'channel-key-hamster-pg',
+  name: 'hamster-pg',
+  pgProvider: 'TOSSPAYMENTS',
+  pgMerchantId: 'hamster-pg',
+} as const;
+
 export function factsOf(p: PaymentProcess): PortOneFacts {
   if (!isFacts(p.echo)) throw new Error(`Payment ${p.tid} was not taken through the PortOne contract`);
   return p.echo;
@@ -71,14 +81,7 @@ export function paymentView(p: PaymentProcess, ctx: ViewContext): Record<string,
     merchantId: PORTONE_MERCHANT_ID,
     storeId: p.mid,
     method: method(facts, p),
-    channel: {
-      type: 'TEST',
-      id: 'channel-id-hamster-pg',
-      key: facts.channelKey ?? 'channel-key-hamster-pg',
-      name: 'hamster-pg',
-      pgProvider: 'TOSSPAYMENTS',
-      pgMerchantId: 'hamster-pg',
-    },
+    channel: { ...CHANNEL, key: facts.channelKey ?? CHANNEL.key },
     version: 'V2',
     requestedAt: iso(p.requestedAt),
     updatedAt: iso(Math.max(p.requestedAt, p.processedAt ?? 0, p.cancelledAt ?? 0, p.webhookSentAt ?? 0)),
