@@ -23,6 +23,7 @@ import { PaymentServices } from './payments/payment.services.js';
 import { PROFILES, webhookRenderer } from './profiles/registry.js';
 import type { ProfileDeps, ProfileServer } from './profiles/profile.js';
 import { defaultStore } from './profiles/portone/portone.store.js';
+import { PORTONE_COMPONENTS, portonePaths } from './profiles/portone/portone.openapi.js';
 import type { PaymentProcess } from './payments/payment.js';
 import { randomForPayments } from './payments/random.js';
 import { Store } from './store/store.js';
@@ -241,8 +242,13 @@ export class App {
         throw isUnusable(error) ? new DatabaseUnusable(database.location, error) : error;
       }
       const webhooks = Object.fromEntries(PROFILES.map((p) => [`${p.name}.payment`, { summary: `${p.summary}: a payment's result`, schema: p.webhookSchema }]));
-      const http = await createHttpServer(log, VERSION, webhooks);
-      const app = new App(config, database, http, log, options);
+      // The PortOne paths name the PortOne listener, known once it listens.
+      let app: App | null = null;
+      const http = await createHttpServer(log, VERSION, webhooks, () => ({
+        paths: portonePaths(app?.profileUrlOrNull('portone') ?? 'http://127.0.0.1:8084'),
+        components: PORTONE_COMPONENTS,
+      }));
+      app = new App(config, database, http, log, options);
       await app.takeWorkerId();
       await app.control.init();
       return app;
@@ -250,6 +256,10 @@ export class App {
       await database.close();
       throw error;
     }
+  }
+
+  profileUrlOrNull(name: string): string | null {
+    return this.profileServers.find((o) => o.name === name)?.url ?? null;
   }
 
   /** The base URL of a contract's own listener (PortOne's), after start(). */

@@ -6,14 +6,14 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TSchema } from 'typebox';
-import { refineDocument } from './openapi.js';
+import { refineDocument, type DocumentedPaths } from './openapi.js';
 import { Problem } from './problem.js';
 import type { HttpServer } from './server.js';
 
 /** Each profile's webhook, by name: documented under the document's `webhooks`. */
 export type DocumentedWebhooks = Readonly<Record<string, { summary: string; schema: TSchema }>>;
 
-export async function registerDocs(app: HttpServer, version: string, webhooks: DocumentedWebhooks = {}): Promise<void> {
+export async function registerDocs(app: HttpServer, version: string, webhooks: DocumentedWebhooks = {}, extra?: () => DocumentedPaths): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -23,12 +23,13 @@ export async function registerDocs(app: HttpServer, version: string, webhooks: D
         license: { name: 'MIT', identifier: 'MIT' },
         description:
           'A sandbox asynchronous payment gateway: a payment is answered 202 at once; the result follows as a webhook to the merchant. ' +
-          "Two wire contracts on one port: the seed's (`POST /api/payment`) and the upstream hamster-world one (`POST /api/payment-process`). " +
+          "Three wire contracts on one engine: the seed's (`POST /api/payment`) and the upstream hamster-world one (`POST /api/payment-process`) on this port, and PortOne V2 (tag `portone`) on its own port. " +
           'Errors are RFC 9457 problem documents.',
       },
       tags: [
         { name: 'payments', description: "The seed's payment API a Cash Gateway calls, and the test aids (trigger, re-send, cancel) for any payment" },
         { name: 'hamster-world', description: 'The upstream hamster-world contract: POST /api/payment-process, its MIDs, processes and payments' },
+        { name: 'portone', description: 'PortOne V2 as @portone/server-sdk calls it, on its own port (portone.server.port); and its deposit test aid here' },
         { name: 'dashboard', description: 'What the dashboard reads' },
         { name: 'admin', description: 'Test control: scenarios, merchants, processing on demand' },
         { name: 'operations', description: 'Health and metrics' },
@@ -42,6 +43,7 @@ export async function registerDocs(app: HttpServer, version: string, webhooks: D
             document.openapiObject as Record<string, unknown>,
             stripInternal(webhooks) as DocumentedWebhooks,
             stripInternal(Problem),
+            extra?.(),
           ) as typeof document.openapiObject)
         : document.swaggerObject,
   });

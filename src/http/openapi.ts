@@ -44,10 +44,17 @@ interface Operation {
 
 const text = (description: string) => ({ description, schema: { type: 'string' } });
 
+/** Paths served on another listener, with the components they use. */
+export interface DocumentedPaths {
+  paths: Json;
+  components: { schemas: Json; securitySchemes: Json };
+}
+
 export function refineDocument(
   doc: Json,
   webhooks: Readonly<Record<string, { summary: string; schema: TSchema }>>,
   problemSchema: unknown,
+  extra?: DocumentedPaths,
 ): Json {
   const components = ((doc.components as Json | undefined) ??= {});
   const schemas = ((components.schemas as Json | undefined) ??= {});
@@ -141,6 +148,12 @@ export function refineDocument(
       },
     ]),
   );
+  // Paths of contracts on listeners of their own, as they describe them (not refined above).
+  if (extra) {
+    Object.assign(doc.paths as Json, extra.paths);
+    Object.assign(schemas, extra.components.schemas);
+    Object.assign(components.securitySchemes as Json, extra.components.securitySchemes);
+  }
   return doc;
 }
 

@@ -13,6 +13,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { registerDocs, type DocumentedWebhooks } from './docs.js';
+import type { DocumentedPaths } from './openapi.js';
 import { jsonBodyParser } from './body.js';
 import { createEdgeServer } from './edges.js';
 import { RouteMethods } from './route-methods.js';
@@ -26,7 +27,12 @@ export const BODY_LIMIT = 1024 * 1024;
 const JSON_CONTENT_TYPE = /^application\/([a-z0-9.!#$&^_-]+\+)?json(\s*;.*)?$/i;
 
 /** The server, with the OpenAPI document and /docs registered before any route (so they see them all). */
-export async function createHttpServer(logger: Logger, version: string, webhooks: DocumentedWebhooks = {}): Promise<HttpServer> {
+export async function createHttpServer(
+  logger: Logger,
+  version: string,
+  webhooks: DocumentedWebhooks = {},
+  extraPaths?: () => DocumentedPaths,
+): Promise<HttpServer> {
   let seq = 0;
   const app = Fastify({
     loggerInstance: logger,
@@ -52,7 +58,7 @@ export async function createHttpServer(logger: Logger, version: string, webhooks
   // Every route's methods by path, for 405 (hooked before any route is added).
   const routes = new RouteMethods();
   app.addHook('onRoute', (route) => routes.add(route.method, route.url));
-  await registerDocs(app, version, webhooks);
+  await registerDocs(app, version, webhooks, extraPaths);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const allow = routes.allowed(path);

@@ -29,7 +29,7 @@ describe('API documentation', () => {
     const result = await validator.validate(spec as unknown as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? [], JSON.stringify(result.errors, null, 2)).toEqual([]);
     expect(result.valid).toBe(true);
-    const operations = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const operations = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => m !== 'servers').map((m) => `${m.toUpperCase()} ${path}`));
     expect(operations).toEqual(
       expect.arrayContaining([
         'POST /api/payment',
@@ -47,10 +47,17 @@ describe('API documentation', () => {
         'GET /health',
         'GET /ready',
         'GET /metrics',
+        'POST /payments/{paymentId}/instant',
+        'GET /payments/{paymentId}',
+        'POST /api/portone/payments/{tid}/deposit',
       ]),
     );
     // Every documented operation is tagged, so the reference groups it.
-    for (const ops of Object.values(spec.paths)) for (const op of Object.values(ops)) expect(op.tags?.length).toBeGreaterThan(0);
+    for (const item of Object.values(spec.paths)) for (const op of operationsOf(item)) expect(op.tags?.length).toBeGreaterThan(0);
+    // PortOne's paths are documented on the PortOne listener, which is where they answer.
+    const portone = spec.paths['/payments/{paymentId}/instant'] as unknown as { servers: Array<{ url: string }>; post: { tags: string[] } };
+    expect(portone.servers[0]!.url).toBe(t.app.profileUrl('portone'));
+    expect(portone.post.tags).toEqual(['portone']);
     expect(JSON.stringify(spec)).not.toContain('~refine');
   });
 
@@ -85,10 +92,11 @@ describe('API documentation', () => {
     } finally {
       dir.remove();
     }
-    // Every error is a problem document, as served (but /ready's 503, its own readiness body).
+    // Every error is a problem document, as served (but /ready's 503, its own readiness body, and
+    // the PortOne listener's paths, whose errors are PortOne's { type, message }).
     for (const [path, ops] of Object.entries(spec.paths)) {
-      if (path === '/ready') continue;
-      for (const op of Object.values(ops)) {
+      if (path === '/ready' || 'servers' in ops) continue;
+      for (const op of operationsOf(ops)) {
         for (const [status, response] of Object.entries(op.responses)) {
           if (Number(status) >= 400) expect(Object.keys(response.content ?? {}), status).toEqual(['application/problem+json']);
         }
@@ -115,3 +123,10 @@ describe('API documentation', () => {
     }
   });
 });
+
+/** The operations of a path item (not its `servers` or `parameters`). */
+function operationsOf<T>(item: Record<string, T>): T[] {
+  return Object.entries(item)
+    .filter(([key]) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'].includes(key))
+    .map(([, op]) => op);
+}

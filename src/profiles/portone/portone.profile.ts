@@ -8,6 +8,7 @@
 import { Type } from 'typebox';
 import type { Profile, ProfileDeps, ProfileServer } from '../profile.js';
 import { PROFILE, type PortOneContext } from './portone.context.js';
+import { registerPortOneAids } from './portone.aids.routes.js';
 import { registerPortOneBilling } from './portone.billing.routes.js';
 import { registerPortOneManage } from './portone.manage.routes.js';
 import { registerPortOnePay } from './portone.pay.routes.js';
@@ -36,8 +37,9 @@ export const portoneProfile = {
   summary: 'PortOne V2 (as @portone/server-sdk speaks it), on its own port',
   webhookBody,
   webhookSchema: PortOneWebhook,
-  register() {
-    // Everything is on its own listener (serve); the engine's routes cover its payments.
+  /** On the main listener: its test aid (the deposit). Its API is on its own listener (serve). */
+  register(app, deps) {
+    registerPortOneAids(app, deps);
   },
   serve(deps: ProfileDeps): ProfileServer {
     const app = createPortOneServer(deps.log, (secret) => deps.control.merchantByApiKey(secret));
