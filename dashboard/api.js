@@ -88,6 +88,7 @@ export const STATUSES = /** @type {const} */ (['PENDING', 'PROCESSING', 'SUCCESS
 export const PROFILES = /** @type {const} */ ([
   ['seed', 'seed (/api/payment)'],
   ['hamster-world', 'hamster-world (/api/payment-process)'],
+  ['portone', 'PortOne V2 (its own port)'],
 ]);
 
 /** A failed call: `message` is the problem's detail (or what went wrong on the way). */
@@ -183,6 +184,15 @@ export async function getWebhooks(tid) {
  */
 export async function trigger(tid, status) {
   return /** @type {TriggerResult} */ (await call(`/api/payment/webhook/trigger/${tidPath(tid)}?status=${status}`, { method: 'POST' }));
+}
+
+/**
+ * Pays into an issued PortOne virtual account now.
+ * @param {string} tid
+ * @returns {Promise<TriggerResult>}
+ */
+export async function deposit(tid) {
+  return /** @type {TriggerResult} */ (await call(`/api/portone/payments/${tidPath(tid)}/deposit`, { method: 'POST' }));
 }
 
 /**

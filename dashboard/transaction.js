@@ -2,7 +2,7 @@
 // each webhook delivery and attempt), and the test actions (trigger, re-send,
 // cancel). It reloads itself on live events for its tid.
 
-import { ApiError, cancel, getTransaction, getWebhooks, resend, trigger } from './api.js';
+import { ApiError, cancel, deposit, getTransaction, getWebhooks, resend, trigger } from './api.js';
 import { badge, debounce, formatAmount, formatTime, h, orDash, timeEl } from './dom.js';
 import { onLive } from './live.js';
 
@@ -39,6 +39,11 @@ const ACTIONS = [
       const r = await trigger(tid, 'FAILED');
       return `${r.finalizedNow ? `Finalized as FAILED (${r.failReason ?? 'no reason'})` : 'Already FAILED: webhook sent again'}. ${sent(r.webhook)}`;
     },
+  },
+  {
+    label: 'Deposit',
+    applies: (p) => p.profile === 'portone' && p.echo?.method === 'VIRTUAL_ACCOUNT' && ['PENDING', 'PROCESSING'].includes(p.status),
+    run: async (tid) => `Deposited: the virtual account is paid. ${sent((await deposit(tid)).webhook)}`,
   },
   {
     label: 'Resend webhook',
@@ -89,7 +94,7 @@ export function createTransactionView(options) {
     h(
       'p',
       { class: 'hint' },
-      'Trigger finalizes a PENDING payment now (or sends its webhook again); Resend sends a final payment’s webhook again; Cancel turns a SUCCESS into CANCELLED.',
+      'Trigger finalizes a PENDING payment now (or sends its webhook again); Deposit pays an issued PortOne virtual account now; Resend sends a final payment’s webhook again; Cancel turns a SUCCESS into CANCELLED.',
     ),
     message,
   );

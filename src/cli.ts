@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `hamster-pg` command: serve (the default), sink, pay, trigger, tail.
+ * The `hamster-pg` command: serve (the default), sink, pay, trigger, deposit, tail.
  * Dispatch and error reporting only; each command lives in src/cli/.
  */
+import { deposit } from './cli/deposit.js';
 import { pay } from './cli/pay.js';
 import { serve } from './cli/serve.js';
 import { sink } from './cli/sink.js';
@@ -20,6 +21,7 @@ Usage:
   hamster-pg pay [options]        send test payments and follow them to their webhooks
   hamster-pg trigger <tid> --status SUCCESS|FAILED
                                   finalize a payment now and send its webhook
+  hamster-pg deposit <tid>        pay into an issued PortOne virtual account now
   hamster-pg tail                 follow payments and webhooks live
   hamster-pg <command> --help     options and examples of a command
   hamster-pg --version
@@ -31,7 +33,7 @@ Example (the seed's walk-through):
        -d '{"orderId":"ORD_456","amount":10000,"echo":{"mid":"hamster_dummy_mid_001"}}'
 `;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, sink, pay, trigger, tail };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, sink, pay, trigger, deposit, tail };
 
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
