@@ -48,6 +48,8 @@ export interface HamsterPgOptions {
 export interface HamsterPg {
   /** The base URL, e.g. http://127.0.0.1:41234 */
   readonly url: string;
+  /** The PortOne V2 API's base URL: give it to PortOneClient({ secret, baseUrl }). */
+  readonly portoneUrl: string;
   /** The running service, for what the options do not cover. */
   readonly app: App;
   /** Processes every due payment and sends every due webhook; resolves when all are recorded. */
@@ -98,5 +100,5 @@ export async function startHamsterPg(options: HamsterPgOptions = {}): Promise<Ha
   const { config } = loadConfig({ env: {}, readFile: false, overrides: { ...overrides, ...options.settings } });
   const app = await App.create(config, { logger: createLogger(config.logging.level, false) });
   await app.start();
-  return { url: app.url, app, processNow: () => app.processNow(), stop: () => app.stop() };
+  return { url: app.url, portoneUrl: app.profileUrl('portone'), app, processNow: () => app.processNow(), stop: () => app.stop() };
 }
