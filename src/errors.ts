@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'FORBIDDEN_PROPERTY'
   | 'PAYMENT_NOT_FOUND'
   | 'STATUS_CONFLICT'
+  | 'CANCEL_AMOUNT_EXCEEDS_BALANCE'
   | 'STORE_UNAVAILABLE'
   | 'UNKNOWN_SCENARIO'
   | 'SCENARIO_FAULT'
@@ -69,6 +70,14 @@ export class PaymentNotFound extends DomainError {
 
 export class StatusConflict extends DomainError {
   readonly code = 'STATUS_CONFLICT';
+}
+
+/** A cancellation asked for more than is left of the payment. */
+export class CancelAmountExceedsBalance extends DomainError {
+  readonly code = 'CANCEL_AMOUNT_EXCEEDS_BALANCE';
+  constructor(tid: string, amount: number, left: number) {
+    super(`Cannot cancel ${amount} of ${tid}: only ${left} is left to cancel`);
+  }
 }
 
 /** The store could not take a request right now (e.g. the tid space is exhausted). */

@@ -4,7 +4,7 @@
  * the dispatcher emit; app.ts subscribes metrics, the event stream and the
  * dispatcher (which wakes up for new webhooks) — nobody fans out by hand.
  */
-import type { PaymentProcess } from './payments/payment.js';
+import type { Cancellation, PaymentProcess } from './payments/payment.js';
 import type { AttemptResult, Delivery, NextState } from './store/delivery.repository.js';
 
 /** One webhook attempt, recorded, and where its delivery stands after it. */
@@ -18,7 +18,8 @@ export type EngineEvent =
   | { type: 'accepted'; payment: PaymentProcess }
   /** Finalized by the scheduler or the trigger; each owes its webhook. */
   | { type: 'finalized'; payments: readonly PaymentProcess[] }
-  | { type: 'cancelled'; payment: PaymentProcess }
+  /** Cancelled whole or in part; `cancellations`: all of its parts so far, oldest first. */
+  | { type: 'cancelled'; payment: PaymentProcess; cancellations: readonly Cancellation[] }
   | { type: 'attempted'; outcome: DeliveryOutcome };
 
 export type EngineListener = (event: EngineEvent) => void;

@@ -10,7 +10,8 @@ import type { EventBus, Streams } from './event-stream.js';
 import type { HttpServer } from './server.js';
 import type { Store } from '../store/store.js';
 import { PAYMENT_STATUSES } from '../payments/payment.js';
-import type { PaymentProcess } from '../payments/payment.js';
+import type { Cancellation, PaymentProcess } from '../payments/payment.js';
+import { cancellationsOf } from '../profiles/cancellations.js';
 import { PROFILE_NAMES } from '../profiles/registry.js';
 import { TransactionView } from '../profiles/seed/seed.schemas.js';
 import { transactionView } from '../profiles/seed/seed.views.js';
@@ -23,8 +24,8 @@ export const PaymentView = Type.Object({
 });
 export type PaymentView = Static<typeof PaymentView>;
 
-export function paymentView(p: PaymentProcess): PaymentView {
-  return { ...transactionView(p), profile: p.profile };
+export function paymentView(p: PaymentProcess, cancellations: readonly Cancellation[]): PaymentView {
+  return { ...transactionView(p, cancellations), profile: p.profile };
 }
 
 const ListQuery = Type.Object({
@@ -90,7 +91,8 @@ export function registerBrowseRoutes(app: HttpServer, deps: { store: Store; even
         ...(q.before === undefined ? {} : { before: q.before }),
         limit,
       });
-      return { items: items.map(paymentView), nextBefore: items.length === limit ? items.at(-1)!.id : null };
+      const cancellations = await cancellationsOf(deps.store, items);
+      return { items: items.map((p) => paymentView(p, cancellations.get(p.id) ?? [])), nextBefore: items.length === limit ? items.at(-1)!.id : null };
     },
   );
 

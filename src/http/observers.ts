@@ -4,7 +4,7 @@
  * subscribes them (and the dispatcher) once.
  */
 import type { EngineEvent, EngineListener } from '../events.js';
-import type { PaymentProcess } from '../payments/payment.js';
+import type { Cancellation, PaymentProcess } from '../payments/payment.js';
 import { isDelivered } from '../webhooks/backoff.js';
 import { paymentView } from './browse.routes.js';
 import type { EventBus } from './event-stream.js';
@@ -29,16 +29,18 @@ export function metricsListener(metrics: Metrics): EngineListener {
 
 /** The live stream: built only while someone listens (an open /api/events). */
 export function streamListener(stream: EventBus): EngineListener {
-  const payment = (change: 'accepted' | 'finalized' | 'cancelled', p: PaymentProcess) =>
-    stream.emit({ type: 'payment', change, at: Date.now(), payment: paymentView(p) });
+  const payment = (change: 'accepted' | 'finalized' | 'cancelled', p: PaymentProcess, cancellations: readonly Cancellation[]) =>
+    stream.emit({ type: 'payment', change, at: Date.now(), payment: paymentView(p, cancellations) });
   return (event) => {
     if (!stream.active) return;
     switch (event.type) {
+      // Only a SUCCESS payment has cancellations: one accepted or finalized just now has none.
       case 'accepted':
+        return payment(event.type, event.payment, []);
       case 'cancelled':
-        return payment(event.type, event.payment);
+        return payment(event.type, event.payment, event.cancellations);
       case 'finalized':
-        for (const p of event.payments) payment('finalized', p);
+        for (const p of event.payments) payment('finalized', p, []);
         return;
       case 'attempted': {
         const { delivery, result, next } = event.outcome;

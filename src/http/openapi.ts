@@ -37,7 +37,7 @@ interface Operation {
   operationId?: string;
   tags?: string[];
   parameters?: Array<{ in?: string; name?: string }>;
-  requestBody?: unknown;
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> };
   responses?: Record<string, Response>;
   security?: unknown;
 }
@@ -91,6 +91,8 @@ export function refineDocument(
       };
       for (const [status, description] of Object.entries(ANY_OPERATION)) add(status, description, status === '503' ? retryAfter : undefined);
       if (op.requestBody) {
+        // No body at all is validated as null (Fastify), so a body that may be null may be left out.
+        if (acceptsNull(op.requestBody)) op.requestBody.required = false;
         for (const [status, description] of Object.entries(WITH_BODY)) add(status, description);
         responses['415']!.headers ??= { 'Accept-Encoding': text('The content codings a body may have: gzip, deflate, br') };
       }
@@ -166,4 +168,9 @@ function operationId(method: string, path: string): string {
 function isProblemSchema(schema: unknown): boolean {
   const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
   return properties !== undefined && 'code' in properties && 'title' in properties && 'detail' in properties;
+}
+
+function acceptsNull(body: NonNullable<Operation['requestBody']>): boolean {
+  const schema = body.content?.['application/json']?.schema as { anyOf?: Array<{ type?: unknown }> } | undefined;
+  return schema?.anyOf?.some((branch) => branch.type === 'null') === true;
 }

@@ -26,6 +26,9 @@ export const Problem = Type.Object({
   errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
 });
 
+/** The problem schema, saying which codes an operation answers with this status and when (the OpenAPI response's description). */
+export const ProblemWhen = (description: string) => Type.Object(Problem.properties, { description });
+
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export function problem(status: number, code: string, title: string, detail: string, errors?: FieldError[]): ProblemBody {
@@ -75,6 +78,7 @@ const PROBLEMS: Readonly<Record<ErrorCode, { status: number; title: string }>> =
   SCENARIO_NOT_FOUND: { status: 404, title: 'Scenario not found' },
   MERCHANT_NOT_FOUND: { status: 404, title: 'Merchant not found' },
   STATUS_CONFLICT: { status: 409, title: 'Payment status conflict' },
+  CANCEL_AMOUNT_EXCEEDS_BALANCE: { status: 409, title: 'Cancel amount exceeds balance' },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'Idempotency key in use' },
   SCENARIO_EXISTS: { status: 409, title: 'Scenario exists' },
   DEFAULT_MERCHANT: { status: 409, title: 'Default merchant' },

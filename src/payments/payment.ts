@@ -115,6 +115,20 @@ export interface PaymentProcess {
   cancelledAmount: number;
 }
 
+/**
+ * What is left to cancel of a payment. Amounts have at most 3 decimal
+ * places, so the difference is rounded to them: 2.3 − 1 is 1.3, not the
+ * double 1.2999999999999998.
+ */
+export function leftToCancel(p: Pick<PaymentProcess, 'amount' | 'cancelledAmount'>): number {
+  return roundAmount(p.amount - p.cancelledAmount);
+}
+
+/** An amount computed in doubles, back to the at most 3 decimal places amounts have. */
+export function roundAmount(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
 /** What the accept endpoint hands to the store. */
 export interface NewPayment {
   orderId: string;

@@ -7,12 +7,13 @@
  */
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { MidNotFound, PaymentNotFound, StatusConflict, ValidationFailed } from '../../errors.js';
-import { Problem } from '../../http/problem.js';
+import { MidNotFound, PaymentNotFound, ValidationFailed } from '../../errors.js';
+import { Problem, ProblemWhen } from '../../http/problem.js';
 import type { HttpServer } from '../../http/server.js';
-import type { NewPayment, PaymentProcess } from '../../payments/payment.js';
+import { roundAmount, type NewPayment, type PaymentProcess } from '../../payments/payment.js';
 import { parseInstant } from '../../time.js';
 import { acceptOptions, answerAccept } from '../accept.answers.js';
+import { CANCEL_CONFLICTS, cancellationsOf, cancelRefusal } from '../cancellations.js';
 import type { ProfileDeps } from '../profile.js';
 import { Page, PaymentSearch, ProcessAck, ProcessDetails, ProcessRequest, TidParams, TransactionResponse } from './hamster-world.schemas.js';
 import { engineStatus, isFinalView, page, processAck, processDetails, transactionResponse } from './hamster-world.views.js';
@@ -33,21 +34,22 @@ export function registerHamsterWorldPayments(app: HttpServer, deps: ProfileDeps)
         summary: 'Accept a payment (or, with cancel: "CANCEL" and tid, cancel one)',
         description:
           'hamster-world contract. Stores the payment as PENDING and answers 202 with ACK_OK; the result follows as a webhook to the MID’s webhookUrl. ' +
-          'With `"cancel": "CANCEL"` and `tid`, cancels that SUCCESS payment instead: 202, then a CANCELLED webhook.',
+          'With `"cancel": "CANCEL"` and `tid`, cancels `amount` of that SUCCESS payment instead: 202 (the ACK says the amount cancelled), then a webhook — ' +
+          'CANCELLED when nothing is left, PARTIAL_CANCELLED for a part (a whole number, less than what is left; the payment stays COMPLETED).',
         body: ProcessRequest,
         // 429, 500, 503: what a scenario rule can script for this call.
-        response: { 202: ProcessAck, 403: Problem, 422: Problem, 429: Problem, 500: Problem, 503: Problem, ...problems },
+        response: { 202: ProcessAck, 403: Problem, 422: Problem, 429: Problem, 500: Problem, 503: Problem, ...problems, 409: ProblemWhen(`With cancel: ${CANCEL_CONFLICTS}`) },
       },
     },
     async (request, reply) => {
       const body = request.body;
       if (body.cancel === 'CANCEL') {
-        if (body.tid === undefined) throw new ValidationFailed('tid is required to cancel', [{ field: 'tid', message: 'is required with cancel' }]);
-        const result = await services.cancel(body.tid, (p) => ours(p) && p.mid === body.midId);
-        if (result.kind === 'not-found') throw new PaymentNotFound(body.tid, `No payment with tid ${body.tid} for midId ${body.midId}`);
-        if (result.kind === 'not-cancellable') throw new StatusConflict(`Only a SUCCESS payment can be cancelled; ${body.tid} is ${result.status}`);
-        if (result.kind !== 'cancelled') throw new StatusConflict(`Payment ${body.tid} cannot be cancelled so`);
-        return reply.code(202).send(processAck(result.payment));
+        const tid = body.tid;
+        if (tid === undefined) throw new ValidationFailed('tid is required to cancel', [{ field: 'tid', message: 'is required with cancel' }]);
+        // The request's amount (the Cash Gateway sends the amount it cancels) is the amount to cancel.
+        const result = await services.cancel(tid, (p) => ours(p) && p.mid === body.midId, { amount: body.amount });
+        if (result.kind !== 'cancelled') throw cancelRefusal(result, tid, () => new PaymentNotFound(tid, `No payment with tid ${tid} for midId ${body.midId}`));
+        return reply.code(202).send(processAck({ amount: roundAmount(result.cancellation.amount) }));
       }
       const input: NewPayment = {
         orderId: body.orderId,
@@ -75,7 +77,11 @@ export function registerHamsterWorldPayments(app: HttpServer, deps: ProfileDeps)
         response: { 200: ProcessDetails, 404: Problem },
       },
     },
-    async (request) => processDetails(await findOurs(deps, request.params.tid)),
+    async (request) => {
+      const payment = await findOurs(deps, request.params.tid);
+      const cancellations = await cancellationsOf(store, [payment]);
+      return processDetails(payment, cancellations.get(payment.id) ?? []);
+    },
   );
 
   const listed = async (q: PaymentSearch, paged: { offset: number; limit: number } | null) => {
@@ -99,8 +105,10 @@ export function registerHamsterWorldPayments(app: HttpServer, deps: ProfileDeps)
       },
       paged ?? { offset: 0, limit: null },
     );
-    const notes = await store.attemptSummaries(items.map((p) => p.id));
-    const views = items.flatMap((p) => (isFinalView(p.status) ? [transactionResponse({ ...p, status: p.status }, notes.get(p.id))] : []));
+    const [notes, cancellations] = await Promise.all([store.attemptSummaries(items.map((p) => p.id)), cancellationsOf(store, items)]);
+    const views = items.flatMap((p) =>
+      isFinalView(p.status) ? [transactionResponse({ ...p, status: p.status }, notes.get(p.id), cancellations.get(p.id) ?? [])] : [],
+    );
     return { views, total };
   };
 
@@ -148,8 +156,8 @@ export function registerHamsterWorldPayments(app: HttpServer, deps: ProfileDeps)
     async (request) => {
       const payment = await findOurs(deps, request.params.tid);
       if (!isFinalView(payment.status)) throw new PaymentNotFound(payment.tid, `Payment ${payment.tid} has no final result yet (${payment.status})`);
-      const notes = await store.attemptSummaries([payment.id]);
-      return transactionResponse({ ...payment, status: payment.status }, notes.get(payment.id));
+      const [notes, cancellations] = await Promise.all([store.attemptSummaries([payment.id]), cancellationsOf(store, [payment])]);
+      return transactionResponse({ ...payment, status: payment.status }, notes.get(payment.id), cancellations.get(payment.id) ?? []);
     },
   );
 

@@ -5,6 +5,7 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { FAIL_REASONS } from '../../payments/payment.js';
+import { CancellationFields } from '../cancellations.js';
 import { Amount, Echo, LocalDateTime, MAX_ORDER_ID, MAX_USER_PUBLIC_ID, Nullable } from '../fields.js';
 
 const MID = Type.String({ minLength: 1, maxLength: 100, description: 'the merchant (MID) the payment is for' });
@@ -18,7 +19,11 @@ export const ProcessRequest = Type.Object(
     amount: Amount,
     echo: Type.Optional(Nullable(Echo)),
     tid: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'with cancel: the payment to cancel' })),
-    cancel: Type.Optional(Type.Literal('CANCEL', { description: 'makes this a cancellation of `tid`' })),
+    cancel: Type.Optional(
+      Type.Literal('CANCEL', {
+        description: 'makes this a cancellation of `tid`, of `amount`: all that is left (the whole payment, before any part was cancelled), or a whole-number part of it',
+      }),
+    ),
   },
   { additionalProperties: true, description: 'Unknown fields (mid, requestType, pgTransaction, …) are accepted and ignored.' },
 );
@@ -36,9 +41,12 @@ export type ProcessAck = Static<typeof ProcessAck>;
 
 /** The payment process's statuses in this contract (CANCELLED: a cancellation this contract added). */
 export const PROCESS_STATUSES = ['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED', 'CANCELLED'] as const;
-/** The final payment's statuses: the webhook's and `/api/payment`'s words. */
+/** The final payment's statuses: `/api/payment`'s words, and the webhook's (which adds PARTIAL_CANCELLED). */
 export const PAYMENT_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type HwPaymentStatus = (typeof PAYMENT_STATUSES)[number];
+/** The webhook's statuses: a payment's, or a part of it cancelled (see webhookBody). */
+export const WEBHOOK_STATUSES = [...PAYMENT_STATUSES, 'PARTIAL_CANCELLED'] as const;
+export type HwWebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 export const NOTIFICATION_STATUSES = ['NOT_SENT', 'SENT', 'FAILED'] as const;
 
 const Reason = Nullable(Type.Enum([...FAIL_REASONS]));
@@ -55,6 +63,8 @@ export const ProcessDetails = Type.Object({
   requestedAt: LocalDateTime,
   processingStartedAt: Nullable(LocalDateTime),
   processedAt: Nullable(LocalDateTime),
+  // Added by this contract (after the upstream's fields, which stay as they are).
+  ...CancellationFields,
 });
 export type ProcessDetails = Static<typeof ProcessDetails>;
 
@@ -74,6 +84,8 @@ export const TransactionResponse = Type.Object({
   processedAt: LocalDateTime,
   createdAt: LocalDateTime,
   modifiedAt: Nullable(LocalDateTime),
+  // Added by this contract (after the upstream's fields, which stay as they are).
+  ...CancellationFields,
 });
 export type TransactionResponse = Static<typeof TransactionResponse>;
 
@@ -158,11 +170,15 @@ export const HamsterWorldWebhook = Type.Object(
     midId: Type.String(),
     userId: Type.String({ description: '"" when the payment had none (the Cash Gateway reads it as non-null)' }),
     orderId: Type.String(),
-    amount: Type.Number(),
-    status: Type.Enum([...PAYMENT_STATUSES]),
+    amount: Type.Number({ description: "the payment's amount; with PARTIAL_CANCELLED, what that part took" }),
+    status: Type.Enum([...WEBHOOK_STATUSES]),
     approvalNo: Nullable(Type.String()),
     failureReason: Reason,
     echo: Type.String({ description: "the request's echo as JSON text; \"{}\" without one" }),
+    // Added by this contract, after the upstream's keys:
+    remainingAmount: Type.Optional(Type.Number({ description: 'PARTIAL_CANCELLED: what is left of the payment, still approved' })),
+    cancelledAmount: Type.Optional(Type.Number({ description: 'CANCELLED after partial cancellations: what this last part took' })),
+    cancellationId: Type.Optional(Type.String({ description: 'PARTIAL_CANCELLED, and CANCELLED after partial cancellations: the cancellation announced' })),
   },
   { description: 'Keys in this order; tid, midId, userId, orderId, amount and status are never null' },
 );

@@ -3,11 +3,13 @@
  * webhook body it sends. Pure.
  */
 import type { MerchantRecord } from '../../merchants/merchant.js';
-import type { EventStatus, PaymentProcess, PaymentStatus, SettledStatus } from '../../payments/payment.js';
+import { leftToCancel, roundAmount, type Cancellation, type EventContext, type EventStatus, type PaymentProcess, type PaymentStatus, type SettledStatus } from '../../payments/payment.js';
 import { toLocalDateTime, toLocalDateTimeOrNull } from '../../time.js';
+import { cancellationFields } from '../cancellations.js';
 import {
   ACK_MESSAGE,
   type HwPaymentStatus,
+  type HwWebhookStatus,
   type MidResponse,
   type ProcessAck,
   type ProcessDetails,
@@ -35,23 +37,49 @@ export function engineStatus(status: HwPaymentStatus): SettledStatus {
  * Gateway reads `tid, midId, userId, orderId, amount, status` into non-null
  * fields, so none is ever null (a payment without a user sends ""); `echo`
  * is the request's echo as JSON text, as the upstream stores and sends it.
+ * What this contract adds (the cancellation of a part) comes after those keys.
  */
-export function webhookBody(p: PaymentProcess, event: EventStatus): string {
-  if (event === 'ISSUED' || event === 'PARTIAL_CANCELLED') throw new Error(`The hamster-world contract has no ${event} webhook`);
-  return JSON.stringify({
+export function webhookBody(p: PaymentProcess, event: EventStatus, context: EventContext = {}): string {
+  if (event === 'ISSUED') throw new Error(`The hamster-world contract has no ${event} webhook`);
+  const cancellation = context.cancellation;
+  if (event === 'PARTIAL_CANCELLED') {
+    if (cancellation === undefined) throw new Error(`PARTIAL_CANCELLED webhook of ${p.tid} without its cancellation`);
+    // The Cash Gateway reads `status` as text (DummyPaymentResponse.status:
+    // String) and takes only "COMPLETED" as a success. "PARTIAL_CANCELLED"
+    // parses, and reads as no success — as CANCELLED does; "COMPLETED" would
+    // book the part as a new approved payment (an unmatched webhook becomes
+    // one), and "CANCELLED" would close the whole order while a part of it
+    // is still approved. `amount` is what the part took, as the cancel
+    // request that asked for it said.
+    return JSON.stringify({
+      ...upstreamKeys(p, cancellation.amount, 'PARTIAL_CANCELLED', p.approvalNo, null),
+      remainingAmount: leftToCancel(p),
+      cancellationId: cancellation.id,
+    });
+  }
+  const body = upstreamKeys(p, p.amount, PAYMENT_STATUS[event], event === 'FAILED' ? null : p.approvalNo, event === 'FAILED' ? p.failReason : null);
+  // After partial cancellations the last part says what it took; a payment
+  // cancelled whole at once sends exactly the body it always did.
+  const last = event === 'CANCELLED' && cancellation !== undefined && cancellation.amount < p.amount ? cancellation : null;
+  return JSON.stringify(last ? { ...body, cancelledAmount: roundAmount(last.amount), cancellationId: last.id } : body);
+}
+
+function upstreamKeys(p: PaymentProcess, amount: number, status: HwWebhookStatus, approvalNo: string | null, failureReason: string | null) {
+  return {
     tid: p.tid,
     midId: p.mid ?? '',
     userId: p.userPublicId ?? '',
     orderId: p.orderId,
-    amount: p.amount,
-    status: PAYMENT_STATUS[event],
-    approvalNo: event === 'FAILED' ? null : p.approvalNo,
-    failureReason: event === 'FAILED' ? p.failReason : null,
+    amount,
+    status,
+    approvalNo,
+    failureReason,
     echo: JSON.stringify(p.echo ?? {}),
-  });
+  };
 }
 
-export function processDetails(p: PaymentProcess): ProcessDetails {
+/** `cancellations`: the payment's, oldest first (store.cancellations). */
+export function processDetails(p: PaymentProcess, cancellations: readonly Cancellation[]): ProcessDetails {
   return {
     tid: p.tid,
     midId: p.mid ?? '',
@@ -63,6 +91,7 @@ export function processDetails(p: PaymentProcess): ProcessDetails {
     requestedAt: toLocalDateTime(p.requestedAt),
     processingStartedAt: toLocalDateTimeOrNull(p.processingStartedAt),
     processedAt: toLocalDateTimeOrNull(p.processedAt),
+    ...cancellationFields(p, cancellations),
   };
 }
 
@@ -76,7 +105,11 @@ export function isFinalView(status: PaymentStatus): status is SettledStatus {
   return status === 'SUCCESS' || status === 'FAILED' || status === 'CANCELLED';
 }
 
-export function transactionResponse(p: PaymentProcess & { status: SettledStatus }, n: NotificationFacts | undefined): TransactionResponse {
+export function transactionResponse(
+  p: PaymentProcess & { status: SettledStatus },
+  n: NotificationFacts | undefined,
+  cancellations: readonly Cancellation[],
+): TransactionResponse {
   const processedAt = p.processedAt ?? p.requestedAt;
   return {
     tid: p.tid,
@@ -91,6 +124,7 @@ export function transactionResponse(p: PaymentProcess & { status: SettledStatus 
     processedAt: toLocalDateTime(processedAt),
     createdAt: toLocalDateTime(processedAt),
     modifiedAt: toLocalDateTimeOrNull(p.cancelledAt),
+    ...cancellationFields(p, cancellations),
   };
 }
 

@@ -5,13 +5,14 @@
  * the one that payment's own contract rendered.
  */
 import { PaymentNotFound, StatusConflict, ValidationFailed } from '../../errors.js';
-import { Problem } from '../../http/problem.js';
+import { Problem, ProblemWhen } from '../../http/problem.js';
 import type { HttpServer } from '../../http/server.js';
 import { toLocalDateTime, toLocalDateTimeOrNull } from '../../time.js';
 import { isDelivered } from '../../webhooks/backoff.js';
+import { CANCEL_CONFLICTS, cancelRefusal } from '../cancellations.js';
 import type { ProfileDeps } from '../profile.js';
 import { SEED_PROBLEMS } from './seed.routes.js';
-import { ResendResponse, TidParams, TransactionView, TriggerQuery, TriggerResponse, WebhookLog } from './seed.schemas.js';
+import { CancelBody, ResendResponse, TidParams, TransactionView, TriggerQuery, TriggerResponse, WebhookLog } from './seed.schemas.js';
 import { sentView, transactionView } from './seed.views.js';
 
 export function registerSeedAids(app: HttpServer, deps: ProfileDeps): void {
@@ -118,19 +119,22 @@ export function registerSeedAids(app: HttpServer, deps: ProfileDeps): void {
     {
       schema: {
         tags: ['payments'],
-        summary: 'Cancel a successful payment',
-        description: 'SUCCESS becomes CANCELLED, and a CANCELLED webhook is delivered (through the outbox, with retries). Anything else: 409.',
+        summary: 'Cancel a successful payment, whole or in part',
+        description:
+          'Without a body, all that is left is cancelled: SUCCESS becomes CANCELLED and a CANCELLED webhook is delivered (through the outbox, with retries). ' +
+          'With `amount` less than what is left, that part is cancelled: the payment stays SUCCESS with a smaller remainingAmount, and a PARTIAL_CANCELLED webhook is delivered. ' +
+          'Answers the transaction view with its cancellations.',
         params: TidParams,
-        response: { 200: TransactionView, ...SEED_PROBLEMS },
+        body: CancelBody,
+        response: { 200: TransactionView, ...SEED_PROBLEMS, 409: ProblemWhen(CANCEL_CONFLICTS) },
       },
     },
     async (request) => {
       const { tid } = request.params;
-      const result = await services.cancel(tid);
-      if (result.kind === 'not-found') throw new PaymentNotFound(tid);
-      if (result.kind === 'not-cancellable') throw new StatusConflict(`Only a SUCCESS payment can be cancelled; ${tid} is ${result.status}`);
-      if (result.kind !== 'cancelled') throw new StatusConflict(`Payment ${tid} cannot be cancelled so`);
-      return transactionView(result.payment);
+      const body = request.body ?? {};
+      const result = await services.cancel(tid, undefined, { amount: body.amount ?? null, reason: body.reason ?? null });
+      if (result.kind !== 'cancelled') throw cancelRefusal(result, tid);
+      return transactionView(result.payment, result.cancellations);
     },
   );
 }

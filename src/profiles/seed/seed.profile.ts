@@ -13,7 +13,7 @@ import { webhookBody } from './seed.webhook.js';
 export const seedProfile = {
   name: 'seed',
   summary: "The seed document's payment-process contract (POST /api/payment)",
-  webhookBody: (payment, event) => JSON.stringify(webhookBody({ ...payment, status: event })),
+  webhookBody: (payment, event, context) => JSON.stringify(webhookBody({ ...payment, status: event }, context)),
   webhookSchema: SeedWebhook,
   register(app, deps) {
     registerSeedRoutes(app, deps);

@@ -7,6 +7,7 @@ import { Problem } from '../../http/problem.js';
 import type { HttpServer } from '../../http/server.js';
 import type { NewPayment } from '../../payments/payment.js';
 import { acceptOptions, answerAccept } from '../accept.answers.js';
+import { cancellationsOf } from '../cancellations.js';
 import type { ProfileDeps } from '../profile.js';
 import { IdempotencyHeaders, PaymentAck, PaymentRequest, TidParams, TransactionView } from './seed.schemas.js';
 import { seedAck, transactionView } from './seed.views.js';
@@ -66,7 +67,8 @@ export function registerSeedRoutes(app: HttpServer, deps: ProfileDeps): void {
     async (request) => {
       const payment = await deps.services.find(request.params.tid);
       if (payment === null) throw new PaymentNotFound(request.params.tid);
-      return transactionView(payment);
+      const cancellations = await cancellationsOf(deps.store, [payment]);
+      return transactionView(payment, cancellations.get(payment.id) ?? []);
     },
   );
 }

@@ -4,6 +4,7 @@
  * document the API (OpenAPI).
  */
 import { Type, type Static } from 'typebox';
+import { CancellationFields } from '../cancellations.js';
 import { Amount, Echo, EchoObject, LocalDateTime, MAX_ORDER_ID, MAX_USER_PUBLIC_ID, Nullable } from '../fields.js';
 import { DECIDERS, FAIL_REASONS, PAYMENT_STATUSES } from '../../payments/payment.js';
 
@@ -63,10 +64,32 @@ export const TransactionView = Type.Object({
   decidedBy: Nullable(
     Type.Enum([...DECIDERS], { description: 'who decided the outcome: its scenario rule, the success rate (random), or the manual trigger; null until final' }),
   ),
+  ...CancellationFields,
 });
 export type TransactionView = Static<typeof TransactionView>;
 
 export const TidParams = Type.Object({ tid: Type.String({ maxLength: 64 }) });
+
+const MAX_CANCEL_REASON = 500;
+
+/** No body (or an empty one, or null): cancel all that is left. */
+export const CancelBody = Nullable(
+  Type.Object(
+    {
+      amount: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: Number.MAX_SAFE_INTEGER,
+          description: 'How much to cancel: a whole number, at most what is left (remainingAmount). Absent: all that is left.',
+        }),
+      ),
+      reason: Type.Optional(Nullable(Type.String({ maxLength: MAX_CANCEL_REASON, description: 'kept with the cancellation and shown in the views' }))),
+    },
+    // A mistyped "amount" must not cancel everything: unknown fields are refused.
+    { additionalProperties: false },
+  ),
+);
+export type CancelBody = Static<typeof CancelBody>;
 
 export const TriggerQuery = Type.Object({
   status: Type.Enum(['SUCCESS', 'FAILED']),
@@ -163,9 +186,21 @@ export const SeedWebhook = Type.Union(
       status: Type.Literal('CANCELLED'),
       code: Type.Literal('0000'),
       transactionId: Type.String(),
-      amount: Type.Number(),
+      amount: Type.Number({ description: "the payment's amount" }),
+      cancelledAmount: Type.Optional(Type.Number({ description: 'only after partial cancellations: what this last part took' })),
+      cancellationId: Type.Optional(Type.String({ description: 'only after partial cancellations: the last part' })),
       echo: WebhookEcho,
       message: Type.Literal('Payment cancelled successfully'),
+    }),
+    Type.Object({
+      status: Type.Literal('PARTIAL_CANCELLED'),
+      code: Type.Literal('0000'),
+      transactionId: Type.String(),
+      amount: Type.Number({ description: 'what this part took off the payment' }),
+      remainingAmount: Type.Number({ description: 'what is left of the payment, still approved' }),
+      cancellationId: Type.String(),
+      echo: WebhookEcho,
+      message: Type.Literal('Payment partially cancelled'),
     }),
   ],
   { description: 'Keys in this order, as the seed shows them' },

@@ -1,16 +1,18 @@
 /** How the seed's contract shows a payment, its ACK, and a webhook just sent. Pure. */
 import type { AckFacts } from '../../payments/accept.service.js';
 import type { DeliveryOutcome } from '../../events.js';
-import type { PaymentProcess } from '../../payments/payment.js';
+import type { Cancellation, PaymentProcess } from '../../payments/payment.js';
 import { toLocalDateTime, toLocalDateTimeOrNull } from '../../time.js';
 import { isDelivered } from '../../webhooks/backoff.js';
+import { cancellationFields } from '../cancellations.js';
 import { ACK_MESSAGE, type PaymentAck, type TransactionView } from './seed.schemas.js';
 
 export function seedAck(p: Pick<AckFacts, 'tid' | 'amount' | 'echo'>): PaymentAck {
   return { status: 'PENDING', code: 'ACK_OK', transactionId: p.tid, amount: p.amount, echo: p.echo, message: ACK_MESSAGE };
 }
 
-export function transactionView(p: PaymentProcess): TransactionView {
+/** `cancellations`: the payment's, oldest first (store.cancellations). */
+export function transactionView(p: PaymentProcess, cancellations: readonly Cancellation[]): TransactionView {
   return {
     tid: p.tid,
     orderId: p.orderId,
@@ -30,6 +32,7 @@ export function transactionView(p: PaymentProcess): TransactionView {
     scenario: p.scenario,
     cancelledAt: toLocalDateTimeOrNull(p.cancelledAt),
     decidedBy: p.decidedBy,
+    ...cancellationFields(p, cancellations),
   };
 }
 

@@ -102,12 +102,14 @@ describe.each(BACKENDS)('hamster-world contract ($name)', (backend) => {
     await t.app.processNow();
     const tid = parseWebhook((await t.receiver.waitFor(1))[0]!.body).tid;
     const details = (await (await t.get(`/api/payment-process/transaction/${tid}`)).json()) as Record<string, unknown>;
-    expect(Object.keys(details)).toEqual(['tid', 'midId', 'orderId', 'amount', 'status', 'approvalNo', 'failReason', 'requestedAt', 'processingStartedAt', 'processedAt']);
-    expect(details).toMatchObject({ tid, midId: DEFAULT_MID, orderId: 'ORD-V', amount: 500, status: 'SUCCESS', failReason: null });
+    // The upstream's fields as it declares them, then what this contract adds.
+    const added = ['cancelledAmount', 'remainingAmount', 'cancellations'];
+    expect(Object.keys(details)).toEqual(['tid', 'midId', 'orderId', 'amount', 'status', 'approvalNo', 'failReason', 'requestedAt', 'processingStartedAt', 'processedAt', ...added]);
+    expect(details).toMatchObject({ tid, midId: DEFAULT_MID, orderId: 'ORD-V', amount: 500, status: 'SUCCESS', failReason: null, cancelledAmount: 0, remainingAmount: 500, cancellations: [] });
     for (const field of ['requestedAt', 'processingStartedAt', 'processedAt']) expect(details[field]).toMatch(LOCAL_DATE_TIME);
     const payment = (await (await t.get(`/api/payment/${tid}`)).json()) as Record<string, unknown>;
     expect(Object.keys(payment)).toEqual([
-      'tid', 'orderId', 'amount', 'status', 'approvalNo', 'failureReason', 'notificationStatus', 'notificationAttemptCount', 'lastNotificationAt', 'processedAt', 'createdAt', 'modifiedAt',
+      'tid', 'orderId', 'amount', 'status', 'approvalNo', 'failureReason', 'notificationStatus', 'notificationAttemptCount', 'lastNotificationAt', 'processedAt', 'createdAt', 'modifiedAt', ...added,
     ]);
     expect(payment).toMatchObject({ tid, status: 'COMPLETED', notificationStatus: 'SENT', notificationAttemptCount: 1, failureReason: null, modifiedAt: null });
     expect(payment.lastNotificationAt).toMatch(LOCAL_DATE_TIME);

@@ -11,6 +11,7 @@ describe('webhook bodies', () => {
       approvalNo: 'AP1738742800000',
       failReason: null,
       amount: 10000,
+      cancelledAmount: 0,
       echo,
     });
     expect(JSON.stringify(body)).toBe(
@@ -33,6 +34,7 @@ describe('webhook bodies', () => {
       approvalNo: null,
       failReason: 'LIMIT_EXCEEDED',
       amount: 10000.5,
+      cancelledAmount: 0,
       echo: null,
     });
     expect(JSON.stringify(body)).toBe(
@@ -48,7 +50,49 @@ describe('webhook bodies', () => {
   });
 
   it('refuses to announce a success without approval number or a failure without reason', () => {
-    expect(() => webhookBody({ tid: 't', status: 'SUCCESS', approvalNo: null, failReason: null, amount: 1, echo: null })).toThrow();
-    expect(() => webhookBody({ tid: 't', status: 'FAILED', approvalNo: null, failReason: null, amount: 1, echo: null })).toThrow();
+    expect(() => webhookBody({ tid: 't', status: 'SUCCESS', approvalNo: null, failReason: null, amount: 1, cancelledAmount: 0, echo: null })).toThrow();
+    expect(() => webhookBody({ tid: 't', status: 'FAILED', approvalNo: null, failReason: null, amount: 1, cancelledAmount: 0, echo: null })).toThrow();
+  });
+
+  const cancellation = (id: string, amount: number) => ({ id, amount, taxFreeAmount: 0, vatAmount: null, reason: null, cancelledAt: 0 });
+  const paid = { tid: 'DUMMY_20260205_12345678', approvalNo: 'AP1', failReason: null, amount: 10000, echo } as const;
+
+  it('a part cancelled: PARTIAL_CANCELLED with the part’s amount, what is left and the cancellation’s id', () => {
+    const body = webhookBody({ ...paid, status: 'PARTIAL_CANCELLED', cancelledAmount: 3000 }, { cancellation: cancellation('cancel_1', 3000) });
+    expect(JSON.stringify(body)).toBe(
+      JSON.stringify({
+        status: 'PARTIAL_CANCELLED',
+        code: '0000',
+        transactionId: 'DUMMY_20260205_12345678',
+        amount: 3000,
+        remainingAmount: 7000,
+        cancellationId: 'cancel_1',
+        echo,
+        message: 'Payment partially cancelled',
+      }),
+    );
+    expect(() => webhookBody({ ...paid, status: 'PARTIAL_CANCELLED', cancelledAmount: 3000 })).toThrow();
+  });
+
+  it('cancelled whole at once: the body it always was; after parts: the payment’s amount and what the last part took', () => {
+    const whole = webhookBody({ ...paid, status: 'CANCELLED', cancelledAmount: 10000 }, { cancellation: cancellation('cancel_1', 10000) });
+    expect(Object.keys(whole)).toEqual(['status', 'code', 'transactionId', 'amount', 'echo', 'message']);
+    const last = webhookBody({ ...paid, status: 'CANCELLED', cancelledAmount: 10000 }, { cancellation: cancellation('cancel_2', 7000) });
+    expect(JSON.stringify(last)).toBe(
+      JSON.stringify({
+        status: 'CANCELLED',
+        code: '0000',
+        transactionId: 'DUMMY_20260205_12345678',
+        amount: 10000,
+        cancelledAmount: 7000,
+        cancellationId: 'cancel_2',
+        echo,
+        message: 'Payment cancelled successfully',
+      }),
+    );
+  });
+
+  it('the seed contract has no ISSUED webhook', () => {
+    expect(() => webhookBody({ ...paid, status: 'ISSUED', cancelledAmount: 0 })).toThrow(/no ISSUED webhook/);
   });
 });
