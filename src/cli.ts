@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `hamster-pg` command: serve (the default), sink, pay, trigger, deposit, tail.
+ * The `hamster-pg` command: serve (the default), sink, pay, trigger, cancel, deposit, tail.
  * Dispatch and error reporting only; each command lives in src/cli/.
  */
+import { cancel } from './cli/cancel.js';
 import { deposit } from './cli/deposit.js';
 import { pay } from './cli/pay.js';
 import { serve } from './cli/serve.js';
@@ -21,6 +22,8 @@ Usage:
   hamster-pg pay [options]        send test payments and follow them to their webhooks
   hamster-pg trigger <tid> --status SUCCESS|FAILED
                                   finalize a payment now and send its webhook
+  hamster-pg cancel <tid> [--amount N]
+                                  cancel a successful payment, whole or in part
   hamster-pg deposit <tid>        pay into an issued PortOne virtual account now
   hamster-pg tail                 follow payments and webhooks live
   hamster-pg <command> --help     options and examples of a command
@@ -33,7 +36,7 @@ Example (the seed's walk-through):
        -d '{"orderId":"ORD_456","amount":10000,"echo":{"mid":"hamster_dummy_mid_001"}}'
 `;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, sink, pay, trigger, deposit, tail };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, sink, pay, trigger, cancel, deposit, tail };
 
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;

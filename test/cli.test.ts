@@ -158,7 +158,7 @@ describe('hamster-pg command', () => {
     expect(sink.stderr()).toMatch(/Invalid value for --secret: "letmein"/);
   });
 
-  it.each([['pay'], ['trigger'], ['tail']])('%s --help prints usage and examples', async (command) => {
+  it.each([['pay'], ['trigger'], ['cancel'], ['tail']])('%s --help prints usage and examples', async (command) => {
     const r = start([command, '--help']);
     expect((await r.exited).code).toBe(0);
     expect(r.stdout()).toMatch(/^Usage: hamster-pg /);
