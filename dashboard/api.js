@@ -23,7 +23,19 @@
  * @property {string | null} scenario
  * @property {string | null} cancelledAt
  * @property {string} [profile] the wire contract it came through (in lists and live events)
- * @property {'rule' | 'random' | 'trigger' | null} [decidedBy] who decided the outcome
+ * @property {'rule' | 'random' | 'trigger' | 'test-card' | null} [decidedBy] who decided the outcome
+ * @property {number} cancelledAmount the sum of its cancellations
+ * @property {number} remainingAmount amount − cancelledAmount
+ * @property {Cancellation[]} cancellations oldest first
+ */
+
+/**
+ * One cancellation of a successful payment: of all that was left, or a part.
+ * @typedef {object} Cancellation
+ * @property {string} cancellationId
+ * @property {number} amount
+ * @property {string | null} reason
+ * @property {string} cancelledAt
  */
 
 /** @typedef {{ items: TransactionView[], nextBefore: number | null }} PaymentPage */
@@ -204,9 +216,15 @@ export async function resend(tid) {
 }
 
 /**
+ * Cancels all that is left of a SUCCESS payment, or `amount` of it.
  * @param {string} tid
+ * @param {number | null} [amount]
  * @returns {Promise<TransactionView>}
  */
-export async function cancel(tid) {
-  return /** @type {TransactionView} */ (await call(`/api/payment/${tidPath(tid)}/cancel`, { method: 'POST' }));
+export async function cancel(tid, amount = null) {
+  const init =
+    amount === null
+      ? { method: 'POST' }
+      : { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify({ amount }) };
+  return /** @type {TransactionView} */ (await call(`/api/payment/${tidPath(tid)}/cancel`, init));
 }

@@ -1,25 +1,23 @@
-// One transaction: its fields, a timeline (requested → processing → final →
-// each webhook delivery and attempt), and the test actions (trigger, re-send,
-// cancel). It reloads itself on live events for its tid.
+// One transaction: its fields (with its cancellations), a timeline
+// (timeline.js), and the test actions (trigger, deposit, re-send, cancel —
+// whole or a part). It reloads itself on live events for its tid.
 
 import { ApiError, cancel, deposit, getTransaction, getWebhooks, resend, trigger } from './api.js';
 import { badge, debounce, formatAmount, formatTime, h, orDash, timeEl } from './dom.js';
 import { onLive } from './live.js';
+import { FINAL, timelineItems } from './timeline.js';
 
 /** @typedef {import('./api.js').TransactionView} TransactionView */
 /** @typedef {import('./api.js').WebhookLog} WebhookLog */
-/** @typedef {import('./api.js').Delivery} Delivery */
-/** @typedef {import('./api.js').Attempt} Attempt */
 /** @typedef {import('./api.js').SentWebhook} SentWebhook */
+/** @typedef {import('./api.js').Cancellation} Cancellation */
 
-const FINAL = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
-const EXCERPT = 1000;
 
 /**
  * @typedef {object} Action
  * @property {string} label
  * @property {(p: TransactionView) => boolean} applies
- * @property {(tid: string) => Promise<string>} run the message to show when it worked
+ * @property {(tid: string, inputs: { cancelAmount: string }) => Promise<string>} run the message to show when it worked
  */
 
 /** @type {Action[]} */
@@ -53,9 +51,12 @@ const ACTIONS = [
   {
     label: 'Cancel',
     applies: (p) => p.status === 'SUCCESS',
-    run: async (tid) => {
-      await cancel(tid);
-      return 'Cancelled: the payment is CANCELLED and its CANCELLED webhook is on its way.';
+    run: async (tid, inputs) => {
+      const text = inputs.cancelAmount.trim();
+      const p = await cancel(tid, text === '' ? null : Number(text));
+      if (p.status === 'CANCELLED') return 'Cancelled: the payment is CANCELLED and its CANCELLED webhook is on its way.';
+      const part = p.cancellations.at(-1);
+      return `Cancelled ${formatAmount(part?.amount ?? 0)}: ${formatAmount(p.remainingAmount)} left, and a PARTIAL_CANCELLED webhook is on its way.`;
     },
   },
 ];
@@ -86,15 +87,26 @@ export function createTransactionView(options) {
     button.addEventListener('click', () => void act(action));
     return button;
   });
+  const cancelAmount = h('input', {
+    id: 'cancel-amount',
+    type: 'number',
+    min: 1,
+    step: 1,
+    inputmode: 'numeric',
+    autocomplete: 'off',
+    placeholder: 'all that is left',
+    disabled: true,
+  });
   const actions = h(
     'section',
     { class: 'card actions', 'aria-labelledby': 'actions-heading' },
     h('h2', { id: 'actions-heading' }, 'Actions'),
     h('div', { class: 'button-row' }, buttons),
+    h('div', { class: 'field cancel-amount' }, h('label', { for: 'cancel-amount' }, 'Amount to cancel'), cancelAmount),
     h(
       'p',
       { class: 'hint' },
-      'Trigger finalizes a PENDING payment now (or sends its webhook again); Deposit pays an issued PortOne virtual account now; Resend sends a final payment’s webhook again; Cancel turns a SUCCESS into CANCELLED.',
+      'Trigger finalizes a PENDING payment now (or sends its webhook again); Deposit pays an issued PortOne virtual account now; Resend sends a final payment’s webhook again; Cancel turns a SUCCESS into CANCELLED, or with an amount cancels that part of it (it stays SUCCESS).',
     ),
     message,
   );
@@ -169,6 +181,9 @@ export function createTransactionView(options) {
       button.disabled = current === null || !action.applies(current);
       button.setAttribute('aria-disabled', String(busy || button.disabled));
     });
+    const cancellable = current !== null && current.status === 'SUCCESS';
+    cancelAmount.disabled = !cancellable;
+    if (!cancellable) cancelAmount.value = '';
     // A button that no longer applies lost focus: keep it in the actions.
     if (focused?.disabled) (buttons.find((b) => !b.disabled) ?? heading).focus();
   };
@@ -181,7 +196,8 @@ export function createTransactionView(options) {
     message.className = 'msg';
     message.textContent = `${action.label}…`;
     try {
-      const text = await action.run(tid);
+      const text = await action.run(tid, { cancelAmount: cancelAmount.value });
+      cancelAmount.value = '';
       message.className = 'msg msg-ok';
       message.textContent = text;
     } catch (e) {
@@ -256,6 +272,12 @@ function fields(p) {
     ['TID', h('span', { class: 'mono' }, p.tid)],
     ['Order ID', p.orderId],
     ['Amount', formatAmount(p.amount)],
+    ...(p.cancelledAmount > 0
+      ? /** @type {[string, Node | string][]} */ ([
+          ['Cancelled', formatAmount(p.cancelledAmount)],
+          ['Remaining', formatAmount(p.remainingAmount)],
+        ])
+      : []),
     ['Status', badge(p.status)],
     ['Approval no.', orDash(p.approvalNo)],
     ['Fail reason', orDash(p.failReason)],
@@ -273,126 +295,26 @@ function fields(p) {
     ['User public ID', orDash(p.userPublicId)],
     ['Echo', p.echo === null ? '—' : h('pre', { class: 'code' }, JSON.stringify(p.echo, null, 2))],
   ];
+  if (p.cancellations.length > 0) rows.push(['Cancellations', cancellationList(p.cancellations)]);
   return rows.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]);
 }
 
 /**
- * The timeline: the payment's steps and its webhook deliveries, in time order.
- * @param {TransactionView} p
- * @param {WebhookLog} log
- * @param {Set<string>} opened
- * @returns {HTMLLIElement[]}
+ * Each cancellation: when, how much, why, and its id (the webhook that announced it names it).
+ * @param {Cancellation[]} cancellations
  */
-function timelineItems(p, log, opened) {
-  /** @type {{ at: string, rank: number, item: HTMLLIElement }[]} */
-  const items = [];
-  /**
-   * @param {string} at
-   * @param {number} rank orders steps of the same second
-   * @param {string} kind
-   * @param {string} title
-   * @param {...(Node | string | null)} more
-   */
-  const step = (at, rank, kind, title, ...more) => {
-    items.push({ at, rank, item: h('li', { class: `tl tl-${kind}` }, h('p', { class: 'tl-head' }, h('strong', {}, title), ' ', timeEl(at)), more) });
-  };
-
-  step(p.requestedAt, 0, 'start', 'Requested', h('p', {}, `Order ${p.orderId}, amount ${formatAmount(p.amount)}${p.scenario ? `, scenario ${p.scenario}` : ''}`));
-  if (p.processingStartedAt) step(p.processingStartedAt, 1, 'info', 'Processing started');
-  if (p.processedAt) {
-    const failed = p.failReason !== null || (p.status === 'FAILED');
-    step(
-      p.processedAt,
-      2,
-      failed ? 'bad' : 'good',
-      failed ? 'Failed' : 'Succeeded',
-      h('p', {}, failed ? `Reason: ${orDash(p.failReason)}` : `Approval no. ${orDash(p.approvalNo)}`),
-    );
-  }
-  if (p.cancelledAt) step(p.cancelledAt, 4, 'muted', 'Cancelled');
-  if (!FINAL.has(p.status)) {
-    items.push({ at: '9999', rank: 9, item: h('li', { class: 'tl tl-wait' }, h('p', { class: 'tl-head' }, h('strong', {}, `${p.status}: waiting for the result…`))) });
-  }
-
-  for (const d of log.deliveries) {
-    const attempts = log.attempts.filter((a) => a.deliveryId === d.deliveryId).sort((a, b) => a.attemptNo - b.attemptNo);
-    items.push({ at: d.createdAt, rank: d.eventStatus === 'CANCELLED' ? 5 : 3, item: deliveryItem(d, attempts, opened) });
-  }
-  items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.rank - b.rank));
-  return items.map((i) => i.item);
-}
-
-const STATE_HELP = {
-  PENDING: 'waiting for its next attempt',
-  HELD: 'held back by a scenario until re-sent or triggered',
-  SENDING: 'being sent',
-  DELIVERED: 'a 2xx answer was received',
-  DEAD: 'no attempt left',
-};
-
-/**
- * One webhook delivery and its attempts.
- * @param {Delivery} d
- * @param {Attempt[]} attempts
- * @param {Set<string>} opened
- */
-function deliveryItem(d, attempts, opened) {
-  const kind = d.state === 'DELIVERED' ? 'good' : d.state === 'DEAD' ? 'bad' : 'info';
+function cancellationList(cancellations) {
   return h(
-    'li',
-    { class: `tl tl-${kind} tl-delivery`, 'data-delivery': d.deliveryId },
-    h('h3', { class: 'tl-head' }, `Webhook ${d.eventStatus} · delivery ${d.deliveryId} `, h('span', { class: `badge badge-state-${d.state.toLowerCase()}` }, d.state)),
-    h(
-      'dl',
-      { class: 'meta' },
-      h('div', {}, h('dt', {}, 'Webhook ID'), h('dd', { class: 'mono' }, d.webhookId)),
-      d.state === 'DELIVERED' ? null : h('div', {}, h('dt', {}, 'State'), h('dd', {}, `${d.state}, ${STATE_HELP[d.state]}`)),
-      h('div', {}, h('dt', {}, 'Origin'), h('dd', {}, d.origin)),
-      h('div', {}, h('dt', {}, 'Created'), h('dd', {}, timeEl(d.createdAt))),
-      d.deliveredAt ? h('div', {}, h('dt', {}, 'Delivered'), h('dd', {}, timeEl(d.deliveredAt))) : null,
-      d.nextAttemptAt ? h('div', {}, h('dt', {}, 'Next attempt'), h('dd', {}, timeEl(d.nextAttemptAt))) : null,
+    'ol',
+    { class: 'cancellations' },
+    cancellations.map((c) =>
+      h(
+        'li',
+        { 'data-cancellation': c.cancellationId },
+        timeEl(c.cancelledAt),
+        ` · ${formatAmount(c.amount)}${c.reason === null ? '' : ` · ${c.reason}`} · `,
+        h('span', { class: 'mono' }, c.cancellationId),
+      ),
     ),
-    attempts.length === 0
-      ? h('p', { class: 'hint' }, 'No attempt yet.')
-      : h(
-          'ol',
-          { class: 'attempts', 'aria-label': `Attempts of delivery ${d.deliveryId}` },
-          attempts.map((a) => attemptItem(a, opened)),
-        ),
-  );
-}
-
-/**
- * @param {Attempt} a
- * @param {Set<string>} opened
- */
-function attemptItem(a, opened) {
-  const result = a.delivered ? 'delivered' : a.responseCode !== null ? 'refused' : 'no answer';
-  const key = `${a.deliveryId}:${a.attemptNo}`;
-  const bodyText = a.responseBody ?? '';
-  return h(
-    'li',
-    { class: `attempt attempt-${a.delivered ? 'ok' : 'fail'}`, 'data-attempt': key },
-    h(
-      'p',
-      { class: 'attempt-head' },
-      h('strong', {}, `Attempt ${a.attemptNo}`),
-      ' ',
-      timeEl(a.attemptedAt),
-      ' · ',
-      h('span', { class: 'code-chip' }, a.responseCode === null ? 'no HTTP status' : `HTTP ${a.responseCode}`),
-      ` · ${a.durationMs} ms · ${a.delivered ? '✓' : '✗'} ${result}`,
-    ),
-    a.error ? h('p', { class: 'attempt-error' }, `Error: ${a.error}`) : null,
-    h('p', { class: 'attempt-url' }, 'To ', h('span', { class: 'mono' }, a.url)),
-    a.signature ? h('p', { class: 'attempt-sig' }, 'webhook-signature: ', h('span', { class: 'mono' }, a.signature)) : null,
-    bodyText
-      ? h(
-          'details',
-          { 'data-key': key, open: opened.has(key) },
-          h('summary', {}, `Response body (${bodyText.length} characters)`),
-          h('pre', { class: 'code' }, bodyText.length > EXCERPT ? `${bodyText.slice(0, EXCERPT)}…` : bodyText),
-        )
-      : h('p', { class: 'hint' }, 'Empty response body.'),
   );
 }

@@ -204,4 +204,39 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Trigger SUCCESS' }).click();
     await expect.poll(() => t.receiver.requests.some((r) => (r.json as { orderId?: string; status?: string })?.orderId === 'HW_DASH_1' && (r.json as { status?: string }).status === 'COMPLETED'), WAIT).toBe(true);
   });
+
+  it('cancels a part with the amount typed in, shows the balance and the cancellations, then cancels the rest', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await pay('part', 'ORD_PART_1');
+    await t.app.processNow();
+    await page.goto(`${t.url}/#/tx/${tid.part}`);
+    await page.locator('h1 .badge', { hasText: 'SUCCESS' }).waitFor(WAIT);
+
+    await page.getByLabel('Amount to cancel').fill('3000');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.msg-ok', { hasText: 'PARTIAL_CANCELLED webhook' }).waitFor(WAIT);
+    expect(await page.getByLabel('Amount to cancel').inputValue()).toBe('');
+    await page.locator('dt:has-text("Remaining") + dd').waitFor(WAIT);
+    expect(await page.locator('dt:has-text("Remaining") + dd').textContent()).toMatch(/^7.?000$/);
+    expect(await page.locator('.cancellations li').count()).toBe(1);
+    await page.locator('.tl', { hasText: 'Partly cancelled' }).waitFor(WAIT);
+    expect(await page.locator('h1 .badge').textContent()).toBe('SUCCESS');
+
+    // More than is left: the server's refusal is shown; nothing changes.
+    await page.getByLabel('Amount to cancel').fill('9000');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.msg-error', { hasText: 'only 7000 is left' }).waitFor(WAIT);
+
+    // Empty: all that is left.
+    await page.getByLabel('Amount to cancel').fill('');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('h1 .badge', { hasText: 'CANCELLED' }).waitFor(WAIT);
+    await expect.poll(() => page.locator('.cancellations li').count(), WAIT).toBe(2);
+    expect(await page.getByLabel('Amount to cancel').isDisabled()).toBe(true);
+    await expect.poll(() => t.receiver.requests.filter((r) => (r.json as { transactionId?: string }).transactionId === tid.part).map((r) => (r.json as { status: string }).status), WAIT).toEqual([
+      'SUCCESS',
+      'PARTIAL_CANCELLED',
+      'CANCELLED',
+    ]);
+  });
 });
