@@ -61,7 +61,7 @@ describe.skipIf(!HAS_POSTGRES)(HAS_POSTGRES ? 'PostgreSQL, several instances' : 
   }
 
   async function started(proc: Running) {
-    const [, instanceId, url] = await proc.waitFor(LISTENING, 30_000);
+    const [, instanceId, url] = await proc.waitFor(LISTENING, 60_000);
     return { proc, instanceId: instanceId!, url: url! };
   }
 
