@@ -133,4 +133,22 @@ describe('matching', () => {
     expect(globToRegExp('A.B(1)+[x]*').test('A.B(1)+[x]yz')).toBe(true);
     expect(globToRegExp('A.B').test('AxB')).toBe(false);
   });
+
+  it('matches what a contract adds: PortOne’s orderName and card number', () => {
+    const rules = parseScenarios([
+      { name: 'gift', match: { orderName: 'Gift*' } },
+      { name: 'card', match: { cardNumber: { prefix: '4111' } } },
+    ]);
+    expect(rules[0]!.match).toEqual({ orderName: { glob: 'Gift*' } });
+    const choose = (o: Partial<MatchInput>) => {
+      const r = selectScenario(rules, input(o), null);
+      return 'rule' in r ? (r.rule?.name ?? null) : null;
+    };
+    expect(choose({ orderName: 'Gift card 10,000' })).toBe('gift');
+    expect(choose({ orderName: 'Hamster food' })).toBeNull();
+    expect(choose({ cardNumber: '4111111111111111' })).toBe('card');
+    // A request without those facts (another contract's) matches neither.
+    expect(choose({})).toBeNull();
+    expect(problemsOf([{ name: 'x', match: { orderName: 5 } }])).toEqual([expect.stringMatching(/^scenarios\[0\]\.match\.orderName: /)]);
+  });
 });
