@@ -5,6 +5,7 @@
  * The scheduler's loop is off: processNow() finalizes when the test says so.
  */
 import { existsSync } from 'node:fs';
+import { PortOneClient } from '@portone/server-sdk';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './setup/app.js';
@@ -238,5 +239,33 @@ describe('dashboard', () => {
       'PARTIAL_CANCELLED',
       'CANCELLED',
     ]);
+  });
+
+  it('shows a PortOne virtual account waiting for its deposit, and deposits it with the Deposit button', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const portone = PortOneClient({ secret: 'hamster-pg-portone-test-api-secret', baseUrl: t.app.profileUrl('portone') });
+    await portone.payment.payInstantly({
+      paymentId: 'PO_DASH_VA',
+      method: { virtualAccount: { bank: 'SHINHAN', expiry: { validHours: 1 }, option: { type: 'NORMAL' } } },
+      orderName: 'Hamster wheel',
+      amount: { total: 32_000 },
+      currency: 'KRW',
+    });
+    const issued = await portone.payment.getPayment({ paymentId: 'PO_DASH_VA' });
+    expect(issued.status).toBe('VIRTUAL_ACCOUNT_ISSUED');
+    const transactionId = (issued as { transactionId: string }).transactionId;
+
+    await page.goto(`${t.url}/?profile=portone`);
+    const poRow = page.locator(`tr[data-tid="${transactionId}"]`);
+    await poRow.waitFor(WAIT);
+    expect(await poRow.locator('td[data-label="Contract"]').textContent()).toBe('portone');
+    await poRow.getByRole('link').click();
+    const depositButton = page.getByRole('button', { name: 'Deposit' });
+    await expect.poll(() => depositButton.isEnabled(), WAIT).toBe(true);
+    await depositButton.click();
+    await page.locator('.msg-ok', { hasText: 'Deposited' }).waitFor(WAIT);
+    await page.locator('h1 .badge', { hasText: 'SUCCESS' }).waitFor(WAIT);
+    expect(await depositButton.isDisabled()).toBe(true);
+    expect((await portone.payment.getPayment({ paymentId: 'PO_DASH_VA' })).status).toBe('PAID');
   });
 });
