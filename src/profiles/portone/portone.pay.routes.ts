@@ -74,7 +74,8 @@ export function registerPortOnePay(app: PortOneServer, ctx: PortOneContext): voi
     const payment = accepted(result, ctx, reply);
     if (!payment) return reply;
     await ctx.services.announce(payment, 'ISSUED');
-    return sendJson(reply, { payment: { pgTxId: pgTxId(payment), paidAt: new Date(payment.requestedAt).toISOString() } });
+    // A virtual account's paidAt is when it was issued: the instant its view (method.issuedAt) and webhook show.
+    return sendJson(reply, { payment: { pgTxId: pgTxId(payment), paidAt: new Date(echo.virtualAccount!.issuedAt).toISOString() } });
   });
 
   app.post('/payments/:paymentId/pre-register', async (request, reply) => {

@@ -179,7 +179,7 @@ const WEBHOOK_TYPES: Readonly<Record<EventStatus, string>> = {
 export function webhookBody(p: PaymentProcess, event: EventStatus, context?: EventContext): string {
   const cancellation = context?.cancellation;
   const at =
-    event === 'ISSUED' ? p.requestedAt : cancellation ? cancellation.cancelledAt : event === 'CANCELLED' ? (p.cancelledAt ?? p.requestedAt) : (p.processedAt ?? p.requestedAt);
+    event === 'ISSUED' ? (factsOf(p).virtualAccount?.issuedAt ?? p.requestedAt) : cancellation ? cancellation.cancelledAt : event === 'CANCELLED' ? (p.cancelledAt ?? p.requestedAt) : (p.processedAt ?? p.requestedAt);
   const data: Record<string, string> = { paymentId: p.orderId, storeId: p.mid ?? '', transactionId: p.tid };
   if (event === 'CANCELLED' || event === 'PARTIAL_CANCELLED') data.cancellationId = cancellation?.id ?? '';
   return JSON.stringify({ type: WEBHOOK_TYPES[event], timestamp: iso(at), data });
