@@ -43,7 +43,24 @@ export interface ContractFilter {
 const statusTime = sql<number>`coalesce(cancelled_at, processed_at, requested_at)`;
 
 function filtered(db: Kysely<DB>, f: ContractFilter): SelectQueryBuilder<DB, 'payment_processes', object> {
-  let q = db.selectFrom('payment_processes').where('profile', '=', f.profile).where('mid', '=', f.mid);
+  let q = db
+    .selectFrom('payment_processes')
+    .where('profile', '=', f.profile)
+    .where('mid', '=', f.mid)
+    // An order id paid again after a failure is one payment: its latest attempt (as findByOrder reads it).
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('payment_processes as later')
+            .select(sql<number>`1`.as('one'))
+            .whereRef('later.order_id', '=', 'payment_processes.order_id')
+            .whereRef('later.profile', '=', 'payment_processes.profile')
+            .whereRef('later.mid', '=', 'payment_processes.mid')
+            .whereRef('later.id', '>', 'payment_processes.id'),
+        ),
+      ),
+    );
   if (f.statuses && f.statuses.length > 0) {
     const statuses = f.statuses;
     q = q.where((eb) =>
