@@ -23,7 +23,12 @@ const CARD_HOLD_MS = 5 * 60_000;
 const MAX_CARD_DELAY_MS = 30_000;
 
 export function registerPortOnePay(app: PortOneServer, ctx: PortOneContext): void {
-  app.post('/payments/:paymentId/instant', async (request, reply) => {
+  // Calls for one paymentId take turns: a second one sees the first's payment (ALREADY_PAID), never pays twice.
+  app.post('/payments/:paymentId/instant', (request, reply) =>
+    oneAtATime(ctx, request.portoneStore!.mid, pathParam(request, 'paymentId'), () => payInstantly(request, reply)),
+  );
+
+  async function payInstantly(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const paymentId = pathParam(request, 'paymentId');
     const body = bodyOf(request.body);
     const store = storeOf(request, string(body, 'storeId'));
@@ -76,7 +81,7 @@ export function registerPortOnePay(app: PortOneServer, ctx: PortOneContext): voi
     await ctx.services.announce(payment, 'ISSUED');
     // A virtual account's paidAt is when it was issued: the instant its view (method.issuedAt) and webhook show.
     return sendJson(reply, { payment: { pgTxId: pgTxId(payment), paidAt: new Date(echo.virtualAccount!.issuedAt).toISOString() } });
-  });
+  }
 
   app.post('/payments/:paymentId/pre-register', async (request, reply) => {
     const paymentId = pathParam(request, 'paymentId');
@@ -96,6 +101,30 @@ export function registerPortOnePay(app: PortOneServer, ctx: PortOneContext): voi
     );
     return sendJson(reply, {});
   });
+}
+
+const turns = new WeakMap<PortOneContext, Map<string, Promise<unknown>>>();
+
+/**
+ * Runs `fn` after every earlier call for the same store and paymentId in
+ * this instance has finished: checkPayable and the accept that stores the
+ * payment are not raced by a concurrent call for the same id.
+ */
+export async function oneAtATime<T>(ctx: PortOneContext, mid: string, paymentId: string, fn: () => Promise<T>): Promise<T> {
+  let queues = turns.get(ctx);
+  if (!queues) turns.set(ctx, (queues = new Map()));
+  const key = `${mid}\n${paymentId}`;
+  const run = (queues.get(key) ?? Promise.resolve()).then(fn);
+  const done = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(key, done);
+  try {
+    return await run;
+  } finally {
+    if (queues.get(key) === done) queues.delete(key);
+  }
 }
 
 /** A payment id may be paid again only after a failure; a pre-registered one only as registered. */
