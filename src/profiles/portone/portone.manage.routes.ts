@@ -4,6 +4,7 @@
  * `closeVirtualAccount` (an issued account stops taking deposits) and
  * `resendWebhook` (one of its webhooks again, now).
  */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Delivery } from '../../store/delivery.repository.js';
 import { PROFILE, paymentOf, pathParam, queryParam, sendJson, type PortOneContext } from './portone.context.js';
 import {
@@ -19,11 +20,17 @@ import {
   webhookNotFound,
 } from './portone.errors.js';
 import { bodyOf, boolean, integer, string } from './portone.input.js';
+import { oneAtATime } from './portone.pay.routes.js';
 import type { PortOneServer } from './portone.server.js';
 import { cancellationView, factsOf, portoneStatus } from './portone.views.js';
 
 export function registerPortOneManage(app: PortOneServer, ctx: PortOneContext): void {
-  app.post('/payments/:paymentId/cancel', async (request, reply) => {
+  // Cancels of one payment take turns: each is checked (balance, currentCancellableAmount, tax-free part) against the one before.
+  app.post('/payments/:paymentId/cancel', (request, reply) =>
+    oneAtATime(ctx, request.portoneStore!.mid, pathParam(request, 'paymentId'), () => cancel(request, reply)),
+  );
+
+  async function cancel(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const body = bodyOf(request.body);
     const payment = await paymentOf(ctx, request, pathParam(request, 'paymentId'), string(body, 'storeId'));
     const reason = string(body, 'reason', true);
@@ -65,7 +72,7 @@ export function registerPortOneManage(app: PortOneServer, ctx: PortOneContext): 
       default:
         throw invalidRequest(`Payment ${payment.orderId} cannot be cancelled so`);
     }
-  });
+  }
 
   app.post('/payments/:paymentId/virtual-account/close', async (request, reply) => {
     const payment = await paymentOf(ctx, request, pathParam(request, 'paymentId'), queryParam(request, 'storeId'));
