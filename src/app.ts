@@ -20,8 +20,8 @@ import { createLogger, type Logger } from './log.js';
 import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from './payments/ids.js';
 import { decidePayment } from './payments/outcome.js';
 import { PaymentServices } from './payments/payment.services.js';
-import { PROFILES, webhookRenderer } from './profiles/registry.js';
-import type { ProfileDeps, ProfileServer } from './profiles/profile.js';
+import { PROFILES, profileNamed, webhookRenderer } from './profiles/registry.js';
+import type { Profile, ProfileDeps, ProfileServer } from './profiles/profile.js';
 import { defaultStore } from './profiles/portone/portone.store.js';
 import { PORTONE_COMPONENTS, portonePaths } from './profiles/portone/portone.openapi.js';
 import type { PaymentProcess } from './payments/payment.js';
@@ -155,7 +155,12 @@ export class App {
     });
     const randomFor = randomForPayments(seed);
     const successRate = config.payment.process.successRate;
-    const decide = (payment: PaymentProcess) => decidePayment(payment.effect, randomFor(payment.id), successRate);
+    // The engine decides (rule, else success rate); the payment's contract may have its say (an expired account).
+    const decide = (payment: PaymentProcess) => {
+      const outcome = decidePayment(payment.effect, randomFor(payment.id), successRate);
+      const contract: Profile | undefined = profileNamed(payment.profile);
+      return contract?.decide ? contract.decide(payment, outcome, clock()) : outcome;
+    };
     this.processor = new Processor({
       store: this.store,
       batchSize: polling.batchSize,

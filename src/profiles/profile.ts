@@ -55,6 +55,12 @@ export interface Profile {
   webhookBody(payment: PaymentProcess, event: EventStatus, context?: EventContext): string;
   /** Registers the contract's routes on the main listener. */
   register(app: HttpServer, deps: ProfileDeps): void;
+  /**
+   * The contract's say in the engine's decision for one of its payments, at
+   * `now` (a virtual account past its expiry was not paid); absent: the
+   * engine's stands.
+   */
+  decide?(payment: PaymentProcess, engine: Outcome, now: number): Outcome;
   /** A listener of its own, when the contract needs one. */
   serve?(deps: ProfileDeps): ProfileServer;
   /** The webhook bodies it sends, for the OpenAPI document's `webhooks`. */

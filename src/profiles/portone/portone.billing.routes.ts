@@ -11,13 +11,13 @@ import { PROFILE, pathParam, queryParam, sendJson, type PortOneContext } from '.
 import { billingKeyDeleted, billingKeyNotFound, invalidRequest, pgProvider } from './portone.errors.js';
 import { readAmount, readCard, readCustomer, readOrder, type PortOneFacts } from './portone.facts.js';
 import { bodyOf, integer, object, oneOf, string, type Json } from './portone.input.js';
-import { checkPayable, payByCard } from './portone.pay.routes.js';
+import { checkPayable, oneAtATime, payByCard } from './portone.pay.routes.js';
 import { storeOf, type PortOneServer } from './portone.server.js';
 import { CHANNEL } from './portone.views.js';
 import { PORTONE_MERCHANT_ID } from './portone.store.js';
 import type { CardFacts } from './portone.cards.js';
 import type { BillingKeyRecord } from '../../store/store.js';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** What a billing key keeps: the card (masked, and its number for later decisions), the customer, the channel. */
 interface BillingDetails {
@@ -73,7 +73,12 @@ export function registerPortOneBilling(app: PortOneServer, ctx: PortOneContext):
     return sendJson(reply, { deletedAt: iso(deleted.deletedAt!) });
   });
 
-  app.post('/payments/:paymentId/billing-key', async (request, reply) => {
+  // One call at a time per paymentId, as payInstantly (the same queue): a race pays it once.
+  app.post('/payments/:paymentId/billing-key', (request, reply) =>
+    oneAtATime(ctx, request.portoneStore!.mid, pathParam(request, 'paymentId'), () => payWithBillingKey(request, reply)),
+  );
+
+  const payWithBillingKey = async (request: FastifyRequest, reply: FastifyReply) => {
     const paymentId = pathParam(request, 'paymentId');
     const body = bodyOf(request.body);
     const store = storeOf(request, string(body, 'storeId'));
@@ -111,7 +116,7 @@ export function registerPortOneBilling(app: PortOneServer, ctx: PortOneContext):
       noticeUrl,
       fixed: testCardOutcome(details.number),
     });
-  });
+  };
 }
 
 async function billingKeyOf(ctx: PortOneContext, request: FastifyRequest, billingKey: string, storeId?: string): Promise<BillingKeyRecord> {

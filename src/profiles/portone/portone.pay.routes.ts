@@ -74,7 +74,8 @@ export function registerPortOnePay(app: PortOneServer, ctx: PortOneContext): voi
       mid: store.mid,
       scenario: scenarioHeader(request),
       webhookUrl: noticeUrl,
-      holdMs: ctx.depositAfterMs,
+      // The deposit is decided after deposit-after — or at the expiry, if that comes first (then it expired unpaid).
+      holdMs: Math.max(0, Math.min(ctx.depositAfterMs, echo.virtualAccount!.expiredAt - now)),
     });
     const payment = accepted(result, ctx, reply);
     if (!payment) return reply;

@@ -13,6 +13,7 @@ import { registerPortOneBilling } from './portone.billing.routes.js';
 import { registerPortOneManage } from './portone.manage.routes.js';
 import { registerPortOnePay } from './portone.pay.routes.js';
 import { registerPortOneReads } from './portone.read.routes.js';
+import type { PortOneFacts } from './portone.facts.js';
 import { createPortOneServer } from './portone.server.js';
 import { webhookBody } from './portone.views.js';
 
@@ -37,6 +38,11 @@ export const portoneProfile = {
   summary: 'PortOne V2 (as @portone/server-sdk speaks it), on its own port',
   webhookBody,
   webhookSchema: PortOneWebhook,
+  /** A virtual account decided at or after its expiry was not paid: it expired. */
+  decide(payment, engine, now) {
+    const va = (payment.echo as Partial<PortOneFacts> | null)?.virtualAccount;
+    return va && now >= va.expiredAt ? { status: 'FAILED', reason: 'INSUFFICIENT_BALANCE' } : engine;
+  },
   /** On the main listener: its test aid (the deposit). Its API is on its own listener (serve). */
   register(app, deps) {
     registerPortOneAids(app, deps);
