@@ -64,6 +64,7 @@ export const MerchantBody = Type.Object(
     secrets: Type.Optional(Type.Array(Type.String({ pattern: '^whsec_' }), { maxItems: 10 })),
     active: Type.Optional(Type.Boolean()),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    apiKey: Type.Optional(Type.String({ minLength: 8, maxLength: 500, description: "its API key: a PortOne store's V2 API secret (unset: minted once, then kept)" })),
     mid: Type.Optional(Type.String({ description: 'if given, the same as in the path' })),
   },
   { additionalProperties: false },

@@ -84,7 +84,13 @@ describe.each(BACKENDS)('PortOne billing keys ($name)', (backend) => {
     expect(as(await p.pay.getPayment({ paymentId }), 'FAILED').failure).toMatchObject({ pgCode: 'NOT_ENOUGH_BALANCE' });
 
     // Another store's secret does not see this store's key.
-    await p.t.app.control.putMerchant({ mid: 'store-b', webhookUrl: p.t.receiver.url, secrets: [], active: true, apiKey: 'store-b-api-secret' });
+    // (A second store, added through the admin API: a merchant with an apiKey.)
+    const put = await fetch(`${p.t.url}/api/admin/merchants/store-b`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ webhookUrl: p.t.receiver.url, apiKey: 'store-b-api-secret' }),
+    });
+    expect(put.status).toBe(201);
     await refused(p.clientFor('store-b-api-secret').payment.billingKey.getBillingKeyInfo({ billingKey: billingKeyInfo.billingKey }), GetBillingKeyInfoError, 'BILLING_KEY_NOT_FOUND');
     // BillingKey.Issued, Transaction.Failed.
     expect((await p.hooks(2)).map((h) => h.webhook.type)).toEqual(['BillingKey.Issued', 'Transaction.Failed']);
