@@ -4,6 +4,8 @@
  * HTTP, the webhook printed by the sink) and a restart that keeps the data.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { killAll, runCli, type Running } from './setup/process.js';
@@ -103,6 +105,34 @@ describe('hamster-pg command', () => {
     const second = start(['serve', '--port', port, '--db', 'b.db']);
     expect((await second.exited).code).toBe(2);
     expect(second.stderr()).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
+  });
+
+  it('says which setting to change when the PortOne port (server.port + 1) is taken', async () => {
+    // A port held here whose port below is free (for server.port).
+    let blocker: Server;
+    let taken: number;
+    for (;;) {
+      blocker = createServer().listen(0, '127.0.0.1');
+      await once(blocker, 'listening');
+      taken = (blocker.address() as AddressInfo).port;
+      const probe = createServer().listen(taken - 1, '127.0.0.1');
+      const free = await new Promise<boolean>((resolve) => {
+        probe.once('listening', () => resolve(true));
+        probe.once('error', () => resolve(false));
+      });
+      if (free) {
+        await new Promise((resolve) => probe.close(resolve));
+        break;
+      }
+      blocker.close();
+    }
+    try {
+      const serve = start(['serve', '--port', String(taken - 1), '--db', 'c.db']);
+      expect((await serve.exited).code).toBe(2);
+      expect(serve.stderr()).toContain(`Port ${taken} on 127.0.0.1, for the PortOne API, is already in use — set portone.server.port`);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('sink answers 404 off its path and says where it listens', async () => {

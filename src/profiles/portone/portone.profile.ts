@@ -6,6 +6,7 @@
  * with the store's secret. Its generated types are the contract.
  */
 import { Type } from 'typebox';
+import { ConfigError } from '../../errors.js';
 import type { Profile, ProfileDeps, ProfileServer } from '../profile.js';
 import { PROFILE, type PortOneContext } from './portone.context.js';
 import { registerPortOneAids } from './portone.aids.routes.js';
@@ -79,7 +80,15 @@ export const portoneProfile = {
     const port = deps.config.portone.server.port ?? (server.port === 0 ? 0 : server.port + 1);
     return {
       async listen() {
-        await app.listen({ port, host: server.address });
+        try {
+          await app.listen({ port, host: server.address });
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+          throw new ConfigError(
+            `Port ${port} on ${server.address}, for the PortOne API, is already in use — set portone.server.port ` +
+              `(it is server.port + 1 unless set; e.g. --portone.server.port 9084, or 0 for a free port)`,
+          );
+        }
         const address = app.server.address();
         const bound = typeof address === 'object' && address !== null ? address.port : port;
         const host = ['0.0.0.0', '::'].includes(server.address) ? '127.0.0.1' : server.address;
