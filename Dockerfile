@@ -24,6 +24,7 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/dashboard ./dashboard
 RUN mkdir /data && chown node:node /data
 USER node
-EXPOSE 8083
+# 8083: the API and dashboard; 8084: the PortOne V2 API
+EXPOSE 8083 8084
 VOLUME ["/data"]
 CMD ["node", "--max-old-space-size=128", "dist/hamster-pg.mjs", "serve"]
