@@ -192,10 +192,15 @@ export async function getWebhooks(tid) {
  * Finalizes the payment now (or sends its webhook again when it already has that status).
  * @param {string} tid
  * @param {'SUCCESS' | 'FAILED'} status
+ * @param {string | null} [reason] with FAILED: the failure reason (none: the service's default)
  * @returns {Promise<TriggerResult>}
  */
-export async function trigger(tid, status) {
-  return /** @type {TriggerResult} */ (await call(`/api/payment/webhook/trigger/${tidPath(tid)}?status=${status}`, { method: 'POST' }));
+export async function trigger(tid, status, reason = null) {
+  /** @type {Record<string, string>} */
+  const params = { status };
+  if (status === 'FAILED' && reason) params.reason = reason;
+  const query = new URLSearchParams(params);
+  return /** @type {TriggerResult} */ (await call(`/api/payment/webhook/trigger/${tidPath(tid)}?${query}`, { method: 'POST' }));
 }
 
 /**

@@ -17,8 +17,14 @@ import { FINAL, timelineItems } from './timeline.js';
  * @typedef {object} Action
  * @property {string} label
  * @property {(p: TransactionView) => boolean} applies
- * @property {(tid: string, inputs: { cancelAmount: string }) => Promise<string>} run the message to show when it worked
+ * @property {(tid: string, inputs: Inputs) => Promise<string>} run the message to show when it worked
+ * @property {(p: TransactionView, inputs: Inputs) => string} [confirm] asked first, when the action cannot be undone
  */
+
+/** @typedef {{ cancelAmount: string, failReason: string }} Inputs */
+
+/** The seed's failure reasons (E001…E005), the first being the trigger's default. */
+const FAIL_REASONS = ['INSUFFICIENT_BALANCE', 'INVALID_CARD', 'EXPIRED_CARD', 'LIMIT_EXCEEDED', 'SYSTEM_ERROR'];
 
 /** @type {Action[]} */
 const ACTIONS = [
@@ -33,8 +39,8 @@ const ACTIONS = [
   {
     label: 'Trigger FAILED',
     applies: (p) => ['PENDING', 'PROCESSING', 'FAILED'].includes(p.status),
-    run: async (tid) => {
-      const r = await trigger(tid, 'FAILED');
+    run: async (tid, inputs) => {
+      const r = await trigger(tid, 'FAILED', inputs.failReason);
       return `${r.finalizedNow ? `Finalized as FAILED (${r.failReason ?? 'no reason'})` : 'Already FAILED: webhook sent again'}. ${sent(r.webhook)}`;
     },
   },
@@ -51,6 +57,13 @@ const ACTIONS = [
   {
     label: 'Cancel',
     applies: (p) => p.status === 'SUCCESS',
+    confirm: (p, inputs) => {
+      const text = inputs.cancelAmount.trim();
+      const left = p.remainingAmount ?? p.amount;
+      return text === ''
+        ? `Cancel all that is left of ${p.tid} (${formatAmount(left)})? This cannot be undone.`
+        : `Cancel ${formatAmount(Number(text))} of ${p.tid} (${formatAmount(left)} left)? This cannot be undone.`;
+    },
     run: async (tid, inputs) => {
       const text = inputs.cancelAmount.trim();
       const p = await cancel(tid, text === '' ? null : Number(text));
@@ -84,7 +97,7 @@ export function createTransactionView(options) {
   const message = h('p', { class: 'msg', role: 'status', 'aria-live': 'polite' });
   const buttons = ACTIONS.map((action) => {
     const button = h('button', { type: 'button', class: 'button', disabled: true }, action.label);
-    button.addEventListener('click', () => void act(action));
+    button.addEventListener('click', () => void ask(action));
     return button;
   });
   const cancelAmount = h('input', {
@@ -97,11 +110,23 @@ export function createTransactionView(options) {
     placeholder: 'all that is left',
     disabled: true,
   });
+  const failReason = h(
+    'select',
+    { id: 'fail-reason', disabled: true },
+    FAIL_REASONS.map((reason) => h('option', { value: reason }, reason)),
+  );
+  const confirmText = h('p', { class: 'confirm-text' });
+  const confirmYes = h('button', { type: 'button', class: 'button button-danger' }, 'Yes, cancel');
+  const confirmNo = h('button', { type: 'button', class: 'button' }, 'Keep it');
+  const confirmBox = h('div', { class: 'confirm', role: 'alertdialog', 'aria-labelledby': 'confirm-text', hidden: true }, confirmText, h('div', { class: 'button-row' }, confirmYes, confirmNo));
+  confirmText.id = 'confirm-text';
   const actions = h(
     'section',
     { class: 'card actions', 'aria-labelledby': 'actions-heading' },
     h('h2', { id: 'actions-heading' }, 'Actions'),
     h('div', { class: 'button-row' }, buttons),
+    confirmBox,
+    h('div', { class: 'field fail-reason' }, h('label', { for: 'fail-reason' }, 'Failure reason'), failReason),
     h('div', { class: 'field cancel-amount' }, h('label', { for: 'cancel-amount' }, 'Amount to cancel'), cancelAmount),
     h(
       'p',
@@ -181,12 +206,43 @@ export function createTransactionView(options) {
       button.disabled = current === null || !action.applies(current);
       button.setAttribute('aria-disabled', String(busy || button.disabled));
     });
+    failReason.disabled = current === null || !['PENDING', 'PROCESSING'].includes(current.status);
     const cancellable = current !== null && current.status === 'SUCCESS';
     cancelAmount.disabled = !cancellable;
     if (!cancellable) cancelAmount.value = '';
     // A button that no longer applies lost focus: keep it in the actions.
     if (focused?.disabled) (buttons.find((b) => !b.disabled) ?? heading).focus();
   };
+
+  /** @type {Action | null} */
+  let asking = null;
+  const inputs = () => ({ cancelAmount: cancelAmount.value, failReason: failReason.value });
+  /** An action that cannot be undone asks first; the others run at once. @param {Action} action */
+  const ask = (action) => {
+    if (busy || current === null) return;
+    if (!action.confirm) {
+      void act(action);
+      return;
+    }
+    asking = action;
+    confirmText.textContent = action.confirm(current, inputs());
+    confirmBox.hidden = false;
+    confirmYes.focus();
+  };
+  const closeConfirm = () => {
+    asking = null;
+    confirmBox.hidden = true;
+  };
+  confirmYes.addEventListener('click', () => {
+    const action = asking;
+    closeConfirm();
+    if (action) void act(action);
+  });
+  confirmNo.addEventListener('click', () => {
+    const action = asking;
+    closeConfirm();
+    if (action) buttons[ACTIONS.indexOf(action)]?.focus();
+  });
 
   /** @param {Action} action */
   const act = async (action) => {
@@ -196,7 +252,7 @@ export function createTransactionView(options) {
     message.className = 'msg';
     message.textContent = `${action.label}…`;
     try {
-      const text = await action.run(tid, { cancelAmount: cancelAmount.value });
+      const text = await action.run(tid, inputs());
       cancelAmount.value = '';
       message.className = 'msg msg-ok';
       message.textContent = text;

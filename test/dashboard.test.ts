@@ -132,7 +132,17 @@ describe('dashboard', () => {
     const cancel = page.getByRole('button', { name: 'Cancel' });
     expect(await cancel.isEnabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Trigger FAILED' }).isDisabled()).toBe(true);
+    // Cancel asks first: "Keep it" leaves the payment alone.
     await cancel.click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.waitFor(WAIT);
+    expect(await confirm.textContent()).toContain(`Cancel all that is left of ${tid.ok}`);
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    await confirm.waitFor({ state: 'hidden', ...WAIT });
+    expect(await page.locator('h1 .badge').textContent()).toBe('SUCCESS');
+    expect(((await (await t.get(`/api/payment/transaction/${tid.ok}`)).json()) as { status: string }).status).toBe('SUCCESS');
+    await cancel.click();
+    await page.getByRole('button', { name: 'Yes, cancel' }).click();
     await page.locator('h1 .badge', { hasText: 'CANCELLED' }).waitFor(WAIT);
     await page.locator('.msg-ok', { hasText: 'Cancelled' }).waitFor(WAIT);
     await page.locator('.tl', { hasText: 'Cancelled' }).first().waitFor(WAIT);
@@ -215,6 +225,8 @@ describe('dashboard', () => {
 
     await page.getByLabel('Amount to cancel').fill('3000');
     await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('alertdialog').textContent()).toMatch(/Cancel 3.?000 of /);
+    await page.getByRole('button', { name: 'Yes, cancel' }).click();
     await page.locator('.msg-ok', { hasText: 'PARTIAL_CANCELLED webhook' }).waitFor(WAIT);
     expect(await page.getByLabel('Amount to cancel').inputValue()).toBe('');
     await page.locator('dt:has-text("Remaining") + dd').waitFor(WAIT);
@@ -226,11 +238,13 @@ describe('dashboard', () => {
     // More than is left: the server's refusal is shown; nothing changes.
     await page.getByLabel('Amount to cancel').fill('9000');
     await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel' }).click();
     await page.locator('.msg-error', { hasText: 'only 7000 is left' }).waitFor(WAIT);
 
     // Empty: all that is left.
     await page.getByLabel('Amount to cancel').fill('');
     await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel' }).click();
     await page.locator('h1 .badge', { hasText: 'CANCELLED' }).waitFor(WAIT);
     await expect.poll(() => page.locator('.cancellations li').count(), WAIT).toBe(2);
     expect(await page.getByLabel('Amount to cancel').isDisabled()).toBe(true);
@@ -267,5 +281,24 @@ describe('dashboard', () => {
     await page.locator('h1 .badge', { hasText: 'SUCCESS' }).waitFor(WAIT);
     expect(await depositButton.isDisabled()).toBe(true);
     expect((await portone.payment.getPayment({ paymentId: 'PO_DASH_VA' })).status).toBe('PAID');
+  });
+
+  it('triggers FAILED with the failure reason picked', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await pay('reason', 'ORD_REASON_1');
+    await page.goto(`${t.url}/#/tx/${tid.reason}`);
+    await page.locator('h1 .badge', { hasText: 'PENDING' }).waitFor(WAIT);
+    const reason = page.getByLabel('Failure reason');
+    await expect.poll(() => reason.isEnabled(), WAIT).toBe(true);
+    expect(await reason.inputValue()).toBe('INSUFFICIENT_BALANCE');
+    await reason.selectOption('EXPIRED_CARD');
+    await page.getByRole('button', { name: 'Trigger FAILED' }).click();
+    await page.locator('.msg-ok', { hasText: 'Finalized as FAILED (EXPIRED_CARD)' }).waitFor(WAIT);
+    await page.locator('h1 .badge', { hasText: 'FAILED' }).waitFor(WAIT);
+    expect(await reason.isDisabled()).toBe(true);
+    await expect.poll(() => t.receiver.requests.find((r) => (r.json as { transactionId?: string }).transactionId === tid.reason)?.json, WAIT).toMatchObject({
+      status: 'FAILED',
+      code: 'E003',
+    });
   });
 });
