@@ -204,6 +204,19 @@ export async function trigger(tid, status, reason = null) {
 }
 
 /**
+ * A test payment through the seed's API, as a Cash Gateway sends it.
+ * @param {{ amount: number, orderId: string, mid: string | null, scenario: string | null }} p
+ * @returns {Promise<{ status: string, transactionId: string, amount: number }>}
+ */
+export async function createPayment(p) {
+  /** @type {Record<string, string>} */
+  const headers = { accept: 'application/json', 'content-type': 'application/json' };
+  if (p.scenario) headers['x-hamster-scenario'] = p.scenario;
+  const body = { orderId: p.orderId, amount: p.amount, ...(p.mid ? { echo: { mid: p.mid } } : {}) };
+  return /** @type {{ status: string, transactionId: string, amount: number }} */ (await call('/api/payment', { method: 'POST', headers, body: JSON.stringify(body) }));
+}
+
+/**
  * Pays into an issued PortOne virtual account now.
  * @param {string} tid
  * @returns {Promise<TriggerResult>}

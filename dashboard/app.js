@@ -3,6 +3,7 @@
 
 import { byId, h } from './dom.js';
 import { createList, stateFromParams } from './list.js';
+import { createNewPaymentForm } from './new-payment.js';
 import { connectLive } from './live.js';
 import { createOverview } from './overview.js';
 import { createTransactionView } from './transaction.js';
@@ -13,7 +14,8 @@ connectLive(byId('live', HTMLElement), byId('live-text', HTMLElement));
 const overview = createOverview();
 const list = createList();
 const tx = createTransactionView({ backHash: () => list.hash });
-const home = h('div', { class: 'home' }, h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Payments dashboard'), overview.element, list.element);
+const newPayment = createNewPaymentForm();
+const home = h('div', { class: 'home' }, h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Payments dashboard'), overview.element, newPayment.element, list.element);
 const homeHeading = /** @type {HTMLElement} */ (home.firstElementChild);
 
 /** @type {'list' | 'tx' | null} */

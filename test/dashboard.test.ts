@@ -301,4 +301,29 @@ describe('dashboard', () => {
       code: 'E003',
     });
   });
+
+  it('sends a new test payment from the form (with a scenario rule), and says why one is refused', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${t.url}/`);
+    await page.getByText('New test payment').click();
+    await page.getByLabel('Amount').fill('4321');
+    await page.getByLabel('Order ID', { exact: true }).fill('ORD_FORM_1');
+    await page.getByLabel('Scenario rule (X-Hamster-Scenario)').fill('declined');
+    await page.getByRole('button', { name: 'Send payment' }).click();
+    const accepted = page.locator('.new-payment .msg-ok', { hasText: 'Accepted' });
+    await accepted.waitFor(WAIT);
+    const formTid = (await accepted.locator('a').textContent())!;
+    const stored = (await (await t.get(`/api/payment/transaction/${formTid}`)).json()) as { orderId: string; amount: number; scenario: string };
+    expect(stored).toMatchObject({ orderId: 'ORD_FORM_1', amount: 4321, scenario: 'declined' });
+    // A fresh order id for the next one.
+    expect(await page.getByLabel('Order ID', { exact: true }).inputValue()).not.toBe('ORD_FORM_1');
+
+    await page.getByLabel('Scenario rule (X-Hamster-Scenario)').fill('no-such-rule');
+    await page.getByRole('button', { name: 'Send payment' }).click();
+    await page.locator('.new-payment .msg-error', { hasText: 'no-such-rule' }).waitFor(WAIT);
+
+    // The refused one stored nothing: the accepted one is still the only ORD_FORM payment.
+    const listed = (await (await t.get('/api/payments?orderId=ORD_FORM')).json()) as { items: unknown[] };
+    expect(listed.items).toHaveLength(1);
+  });
 });
