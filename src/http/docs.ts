@@ -49,6 +49,7 @@ export async function registerDocs(app: HttpServer, version: string, webhooks: D
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
+    theme: { title: 'hamster-pg API reference' },
     uiConfig: { docExpansion: 'list', deepLinking: true },
     // The package's CSP, never framed, and nothing from other hosts: no
     // https: sources, no validator badge, no upgrade of this plain-HTTP

@@ -17,14 +17,28 @@ export interface ProblemBody {
 }
 
 /** The problem body as a schema: documents (and serializes) every error answer. */
-export const Problem = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  code: Type.String(),
-  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-});
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  {
+    examples: [
+      {
+        type: '/problems/validation-failed',
+        title: 'Request validation failed',
+        status: 400,
+        detail: 'amount must be > 0',
+        code: 'VALIDATION_FAILED',
+        errors: [{ field: 'amount', message: 'must be > 0' }],
+      },
+    ],
+  },
+);
 
 /** The problem schema, saying which codes an operation answers with this status and when (the OpenAPI response's description). */
 export const ProblemWhen = (description: string) => Type.Object(Problem.properties, { description });

@@ -66,6 +66,16 @@ describe('API documentation', () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toMatch(/swagger-ui/i);
+    // The project's own title and examples, not the stock ones.
+    expect(html).toContain('<title>hamster-pg API reference</title>');
+    const spec = (await (await t.get('/openapi.json')).json()) as {
+      paths: Record<string, { post: { requestBody: { content: Record<string, { example?: unknown }> }; responses: Record<string, { content: Record<string, { example?: unknown }> }> } }>;
+      components: { schemas: { Problem: { examples?: Array<{ code: string }> } } };
+    };
+    const accept = spec.paths['/api/payment']!.post;
+    expect(accept.requestBody.content['application/json']!.example).toMatchObject({ orderId: 'ORD_456', amount: 10000 });
+    expect(accept.responses['202']!.content['application/json']!.example).toMatchObject({ code: 'ACK_OK', transactionId: 'DUMMY_20261202_48213377' });
+    expect(spec.components.schemas.Problem.examples?.[0]).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
     const scripts = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!);
     expect(scripts.length).toBeGreaterThan(0);
     for (const src of scripts) {

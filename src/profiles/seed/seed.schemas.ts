@@ -15,7 +15,11 @@ export const PaymentRequest = Type.Object(
     amount: Amount,
     echo: Type.Optional(Nullable(Echo)),
   },
-  { additionalProperties: true, description: 'Unknown fields are accepted and ignored.' },
+  {
+    additionalProperties: true,
+    description: 'Unknown fields are accepted and ignored.',
+    examples: [{ orderId: 'ORD_456', userPublicId: 'USR_123', amount: 10000, echo: { mid: 'hamster_dummy_mid_001', cartId: 'CART_9' } }],
+  },
 );
 export type PaymentRequest = Static<typeof PaymentRequest>;
 
@@ -30,14 +34,21 @@ export const IdempotencyHeaders = Type.Object({
 
 export const ACK_MESSAGE = 'Payment request received and processing';
 
-export const PaymentAck = Type.Object({
-  status: Type.Literal('PENDING'),
-  code: Type.Literal('ACK_OK'),
-  transactionId: Type.String(),
-  amount: Type.Number(),
-  echo: Nullable(EchoObject),
-  message: Type.Literal(ACK_MESSAGE),
-});
+export const PaymentAck = Type.Object(
+  {
+    status: Type.Literal('PENDING'),
+    code: Type.Literal('ACK_OK'),
+    transactionId: Type.String(),
+    amount: Type.Number(),
+    echo: Nullable(EchoObject),
+    message: Type.Literal(ACK_MESSAGE),
+  },
+  {
+    examples: [
+      { status: 'PENDING', code: 'ACK_OK', transactionId: 'DUMMY_20261202_48213377', amount: 10000, echo: { mid: 'hamster_dummy_mid_001', cartId: 'CART_9' }, message: ACK_MESSAGE },
+    ],
+  },
+);
 export type PaymentAck = Static<typeof PaymentAck>;
 
 const Status = Type.Enum([...PAYMENT_STATUSES]);
@@ -62,7 +73,7 @@ export const TransactionView = Type.Object({
   scenario: Nullable(Type.String({ description: 'the scenario rule that decided it; null: the success rate did' })),
   cancelledAt: Nullable(LocalDateTime),
   decidedBy: Nullable(
-    Type.Enum([...DECIDERS], { description: 'who decided the outcome: its scenario rule, the success rate (random), or the manual trigger; null until final' }),
+    Type.Enum([...DECIDERS], { description: 'who decided the outcome: its scenario rule, the success rate (random), the manual trigger, or a PortOne test card; null until final' }),
   ),
   ...CancellationFields,
 });
