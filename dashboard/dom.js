@@ -137,3 +137,20 @@ export function badge(status) {
 export function orDash(value) {
   return value === null || value === undefined || value === '' ? '—' : value;
 }
+
+/**
+ * An id as text that may break only after its separators (`_`, `-`, `.`,
+ * `/`), never inside a token: `ORD_LIMIT_42` can wrap as `ORD_` / `LIMIT_42`,
+ * not `ORD_LI` / `MIT_42`. (`<wbr>` adds no character: copying gets the id.)
+ * @param {string} id
+ * @returns {(string | HTMLElement)[]}
+ */
+export function breakableId(id) {
+  /** @type {(string | HTMLElement)[]} */
+  const parts = [];
+  for (const piece of id.split(/(?<=[_./-])/)) {
+    if (parts.length > 0) parts.push(document.createElement('wbr'));
+    parts.push(piece);
+  }
+  return parts;
+}

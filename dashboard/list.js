@@ -2,7 +2,7 @@
 // to them), pages newest first, and live updates from the event stream.
 
 import { ApiError, PROFILES, STATUSES, listPayments } from './api.js';
-import { badge, debounce, formatAmount, h, orDash, timeEl } from './dom.js';
+import { badge, breakableId, debounce, formatAmount, h, orDash, timeEl } from './dom.js';
 import { onLive } from './live.js';
 
 /** @typedef {import('./api.js').TransactionView} TransactionView */
@@ -340,11 +340,11 @@ const CELLS = [
 function fillRow(row, p) {
   row.dataset.status = p.status;
   if (row.cells.length === 0) {
-    row.append(h('td', { 'data-label': 'TID', class: 'tid' }, h('a', { href: txHash(p.tid) }, p.tid)));
+    row.append(h('td', { 'data-label': 'TID', class: 'tid' }, h('a', { href: txHash(p.tid) }, breakableId(p.tid))));
     for (const [label, className] of CELLS) row.append(h('td', { 'data-label': label, class: className }));
   }
   const cells = [...row.cells];
-  cells[1]?.replaceChildren(p.orderId);
+  cells[1]?.replaceChildren(...breakableId(p.orderId));
   cells[2]?.replaceChildren(formatAmount(p.amount));
   cells[3]?.replaceChildren(badge(p.status), p.failReason ? h('span', { class: 'reason' }, p.failReason) : '');
   cells[4]?.replaceChildren(timeEl(p.requestedAt));

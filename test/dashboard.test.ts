@@ -326,4 +326,38 @@ describe('dashboard', () => {
     const listed = (await (await t.get('/api/payments?orderId=ORD_FORM')).json()) as { items: unknown[] };
     expect(listed.items).toHaveLength(1);
   });
+
+  it('keeps ids whole on a wide screen, and draws link underlines below their underscores', async () => {
+    await page.setViewportSize({ width: 1000, height: 800 });
+    await pay('longId', 'ORD_A_RATHER_LONG_ORDER_IDENTIFIER_WITH_MANY_UNDERSCORES_FROM_A_CASH_GATEWAY_THAT_LIKES_LONG_NAMES_2026_12_02_000123');
+    await page.goto(`${t.url}/`);
+    const cell = row('longId').locator('td.order');
+    await cell.waitFor(WAIT);
+    // One line: as tall as the TID cell beside it.
+    const [orderBox, tidBox] = await Promise.all([cell.boundingBox(), row('longId').locator('td.tid').boundingBox()]);
+    expect(orderBox!.height).toBeLessThanOrEqual(tidBox!.height + 1);
+    const offset = await page.evaluate(`getComputedStyle(document.querySelector('tr[data-tid="${tid.longId}"] td.tid a')).textUnderlineOffset`);
+    expect(offset).not.toBe('auto');
+
+    // On a phone it must wrap: only ever after a separator, never inside a token.
+    await page.setViewportSize({ width: 375, height: 800 });
+    const breaksAfter = (await page.evaluate(`(() => {
+      const cell = document.querySelector('tr[data-tid="${tid.longId}"] td.order');
+      const chars = [];
+      for (const node of cell.childNodes) {
+        if (node.nodeType !== 3) continue;
+        for (let i = 0; i < node.data.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          chars.push([node.data[i], range.getBoundingClientRect().top]);
+        }
+      }
+      const before = [];
+      for (let i = 1; i < chars.length; i++) if (chars[i][1] > chars[i - 1][1] + 2) before.push(chars[i - 1][0]);
+      return before;
+    })()`)) as string[];
+    expect(breaksAfter.length).toBeGreaterThan(0);
+    for (const c of breaksAfter) expect(c).toBe('_');
+  });
 });
