@@ -109,12 +109,14 @@ export class ApiError extends Error {
    * @param {string} message
    * @param {number} status 0 when there was no answer
    * @param {string | null} code
+   * @param {{ field: string, message: string }[]} [errors] the problem's field errors
    */
-  constructor(message, status, code) {
+  constructor(message, status, code, errors = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.errors = errors;
   }
 }
 
@@ -140,9 +142,10 @@ async function call(path, init) {
     body = null;
   }
   if (!res.ok) {
-    const problem = /** @type {{ detail?: unknown, title?: unknown, code?: unknown } | null} */ (body);
+    const problem = /** @type {{ detail?: unknown, title?: unknown, code?: unknown, errors?: unknown } | null} */ (body);
     const detail = typeof problem?.detail === 'string' ? problem.detail : typeof problem?.title === 'string' ? problem.title : `HTTP ${res.status}`;
-    throw new ApiError(detail, res.status, typeof problem?.code === 'string' ? problem.code : null);
+    const errors = Array.isArray(problem?.errors) ? /** @type {{ field: string, message: string }[]} */ (problem.errors) : [];
+    throw new ApiError(detail, res.status, typeof problem?.code === 'string' ? problem.code : null, errors);
   }
   return body;
 }
@@ -201,6 +204,29 @@ export async function trigger(tid, status, reason = null) {
   if (status === 'FAILED' && reason) params.reason = reason;
   const query = new URLSearchParams(params);
   return /** @type {TriggerResult} */ (await call(`/api/payment/webhook/trigger/${tidPath(tid)}?${query}`, { method: 'POST' }));
+}
+
+/** @param {string | null} token admin.token, when it is set */
+const adminHeaders = (token) => /** @type {Record<string, string>} */ ({ accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+
+/**
+ * The scenario rules in force, as they were given.
+ * @param {string | null} token
+ * @returns {Promise<unknown[]>}
+ */
+export async function getScenarios(token) {
+  return /** @type {{ scenarios: unknown[] }} */ (await call('/api/admin/scenarios', { headers: adminHeaders(token) })).scenarios;
+}
+
+/**
+ * Replaces the scenario rules; a refused list leaves the old one in force.
+ * @param {unknown} rules
+ * @param {string | null} token
+ * @returns {Promise<unknown[]>}
+ */
+export async function putScenarios(rules, token) {
+  const init = { method: 'PUT', headers: { ...adminHeaders(token), 'content-type': 'application/json' }, body: JSON.stringify(rules) };
+  return /** @type {{ scenarios: unknown[] }} */ (await call('/api/admin/scenarios', init)).scenarios;
 }
 
 /**

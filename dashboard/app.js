@@ -4,6 +4,7 @@
 import { byId, h } from './dom.js';
 import { createList, stateFromParams } from './list.js';
 import { createNewPaymentForm } from './new-payment.js';
+import { createRulesEditor } from './rules.js';
 import { connectLive } from './live.js';
 import { createOverview } from './overview.js';
 import { createTransactionView } from './transaction.js';
@@ -15,7 +16,15 @@ const overview = createOverview();
 const list = createList();
 const tx = createTransactionView({ backHash: () => list.hash });
 const newPayment = createNewPaymentForm();
-const home = h('div', { class: 'home' }, h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Payments dashboard'), overview.element, newPayment.element, list.element);
+const rules = createRulesEditor();
+const home = h(
+  'div',
+  { class: 'home' },
+  h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Payments dashboard'),
+  overview.element,
+  h('div', { class: 'tools' }, newPayment.element, rules.element),
+  list.element,
+);
 const homeHeading = /** @type {HTMLElement} */ (home.firstElementChild);
 
 /** @type {'list' | 'tx' | null} */

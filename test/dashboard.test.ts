@@ -360,4 +360,35 @@ describe('dashboard', () => {
     expect(breaksAfter.length).toBeGreaterThan(0);
     for (const c of breaksAfter) expect(c).toBe('_');
   });
+
+  it('shows the scenario rules and edits them, with the admin API’s message for each wrong field', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${t.url}/`);
+    await page.getByText('Scenario rules').click();
+    const editor = page.getByLabel(/^Rules \(JSON list/);
+    await expect.poll(async () => JSON.parse((await editor.inputValue()) || 'null') as unknown, WAIT).toEqual([
+      { name: 'declined', match: { orderId: 'DECL_*' }, effect: { outcome: 'FAILED', reason: 'LIMIT_EXCEEDED' } },
+    ]);
+
+    const added = { name: 'big', match: { amount: { min: 1_000_000 }, colour: 'red' }, effect: { outcome: 'FAILED' } };
+    const declined = JSON.parse(await editor.inputValue()) as unknown[];
+    await editor.fill(JSON.stringify([...declined, added]));
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.locator('.rules .msg-error', { hasText: 'Not saved' }).waitFor(WAIT);
+    expect(await page.locator('.rule-errors li').allTextContents()).toEqual([expect.stringMatching(/^scenarios\[1\]\.match\.colour: is not a match field/)]);
+    // The rules in force did not change.
+    expect(((await (await t.get('/api/admin/scenarios')).json()) as { scenarios: unknown[] }).scenarios).toHaveLength(1);
+
+    await editor.fill(JSON.stringify([...declined, { ...added, match: { amount: { min: 1_000_000 } } }]));
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.locator('.rules .msg-ok', { hasText: 'Saved: 2 rules' }).waitFor(WAIT);
+    const inForce = ((await (await t.get('/api/admin/scenarios')).json()) as { scenarios: Array<{ name: string }> }).scenarios;
+    expect(inForce.map((r) => r.name)).toEqual(['declined', 'big']);
+    // In force at once: a big payment is taken under the new rule.
+    const big = await t.postPayment({ orderId: 'ORD_BIG_1', amount: 2_000_000 });
+    expect(((await (await t.get(`/api/payment/transaction/${String(big.json.transactionId)}`)).json()) as { scenario: string | null }).scenario).toBe('big');
+    // (The other tests' rules again.)
+    const restore = await fetch(`${t.url}/api/admin/scenarios`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify([declined[0]]) });
+    expect(restore.status).toBe(200);
+  });
 });

@@ -1,0 +1,105 @@
+// The scenario rules: shown as the admin API holds them (JSON, in order) and
+// editable in place. Saving replaces the whole list (PUT /api/admin/scenarios);
+// a refused list is shown with the API's message for each wrong field, and the
+// rules in force stay as they were. When admin.token is set, it is asked for
+// and kept for this tab only.
+
+import { ApiError, getScenarios, putScenarios } from './api.js';
+import { h } from './dom.js';
+
+const TOKEN_KEY = 'hamster-pg.admin-token';
+
+export function createRulesEditor() {
+  const editor = h('textarea', { id: 'rules-json', rows: 12, spellcheck: 'false', autocomplete: 'off', class: 'mono rules-json' });
+  const token = h('input', { id: 'admin-token', type: 'password', autocomplete: 'off' });
+  const tokenField = h('div', { class: 'field', hidden: true }, h('label', { for: 'admin-token' }, 'Admin token (admin.token)'), token);
+  const save = h('button', { type: 'submit', class: 'button button-primary' }, 'Save rules');
+  const reload = h('button', { type: 'button', class: 'button' }, 'Reload');
+  const message = h('div', { class: 'msg', role: 'status', 'aria-live': 'polite' });
+  const count = h('span', { class: 'rules-count' });
+  const form = h(
+    'form',
+    { class: 'rules-form', 'aria-label': 'Scenario rules' },
+    h('div', { class: 'field' }, h('label', { for: 'rules-json' }, 'Rules (JSON list; the first that matches a payment decides it)'), editor),
+    tokenField,
+    h('div', { class: 'button-row' }, save, reload),
+  );
+  const element = h(
+    'details',
+    { class: 'card rules' },
+    h('summary', {}, h('h2', {}, 'Scenario rules '), count),
+    h('p', { class: 'hint' }, 'match: orderId, userPublicId, amount, mid, orderName, cardNumber · effect: outcome, reason, delay, webhook, accept — see the README, “Scripting outcomes”.'),
+    form,
+    message,
+  );
+
+  token.value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  const tokenValue = () => token.value.trim() || null;
+
+  /** @param {unknown} e */
+  const showError = (e) => {
+    message.className = 'msg msg-error';
+    if (e instanceof ApiError && e.status === 401) {
+      tokenField.hidden = false;
+      message.replaceChildren('admin.token is set: enter it above, then try again.');
+      return;
+    }
+    const errors = e instanceof ApiError ? e.errors : [];
+    message.replaceChildren(
+      `Not saved: ${e instanceof ApiError ? e.message : String(e)}`,
+      errors.length > 0 ? h('ul', { class: 'rule-errors' }, errors.map((x) => h('li', {}, `${x.field}: ${x.message}`))) : '',
+    );
+  };
+
+  const load = async () => {
+    message.className = 'msg';
+    message.textContent = 'Loading…';
+    try {
+      const rules = await getScenarios(tokenValue());
+      editor.value = JSON.stringify(rules, null, 2);
+      count.textContent = `(${rules.length})`;
+      message.textContent = '';
+    } catch (e) {
+      showError(e);
+    }
+  };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void (async () => {
+      /** @type {unknown} */
+      let rules;
+      try {
+        rules = JSON.parse(editor.value);
+      } catch (err) {
+        message.className = 'msg msg-error';
+        message.textContent = `Not saved: the rules are not JSON (${err instanceof Error ? err.message : String(err)})`;
+        return;
+      }
+      save.disabled = true;
+      try {
+        const saved = await putScenarios(rules, tokenValue());
+        if (tokenValue()) sessionStorage.setItem(TOKEN_KEY, token.value.trim());
+        editor.value = JSON.stringify(saved, null, 2);
+        count.textContent = `(${saved.length})`;
+        message.className = 'msg msg-ok';
+        message.textContent = `Saved: ${saved.length} rule${saved.length === 1 ? '' : 's'}, in force at once.`;
+      } catch (err) {
+        showError(err);
+      } finally {
+        save.disabled = false;
+      }
+    })();
+  });
+  reload.addEventListener('click', () => void load());
+  // Loaded when first opened, so the home page costs nothing more.
+  let loaded = false;
+  element.addEventListener('toggle', () => {
+    if (element.open && !loaded) {
+      loaded = true;
+      void load();
+    }
+  });
+
+  return { element };
+}
