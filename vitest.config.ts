@@ -5,7 +5,8 @@ export default defineConfig({
   // The examples import hamster-pg by its package name, as a user would; here it is the source.
   resolve: { alias: { 'hamster-pg': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
-    include: ['test/**/*.test.ts'],
+    // examples/jest runs through test/examples/jest-example.test.ts (with Jest's globals provided).
+    include: ['test/**/*.test.ts', 'examples/vitest/**/*.test.ts'],
     globalSetup: ['test/setup/global.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -2,11 +2,13 @@
  * hamster-pg inside a test suite: start it in-process (in-memory store, free
  * port), script it, flush its work with processNow(), stop it.
  *
- *   const pg = await startHamsterPg({ webhookUrl, seed: 42, scenarios: [...] });
+ *   const pg = await startHamsterPg({ seed: 42, scenarios: [...] });
  *   await fetch(`${pg.url}/api/payment`, …);
- *   await pg.processNow();
+ *   await pg.waitFor(tid, 'SUCCESS');   // or pg.processNow(): settle what is due now
+ *   pg.webhooks({ tid });               // what the built-in receiver got
  *   await pg.stop();
  *
+ * Without webhookUrl, a receiver on 127.0.0.1 is started (and stopped) with it.
  * Nothing is read from the environment or from application.yml: a test gets
  * exactly what it asks for.
  */
@@ -15,16 +17,25 @@ import type { ConfigKey } from './config.keys.js';
 import { closestName, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './log.js';
+import { cancel, trigger, waitFor, type CancelOptions, type CancelOutcome, type TriggerOptions, type WaitForOptions } from './embed.helpers.js';
+import { startReceiver, type ReceivedWebhook, type Receiver } from './embed.receiver.js';
+import type { MerchantInput } from './merchants/merchant.js';
+import type { FinalStatus, PaymentProcess, PaymentStatus } from './payments/payment.js';
+import type { ScenarioRule } from './scenarios/scenario.input.js';
 
 export interface HamsterPgOptions {
-  /** Where the default merchant's webhooks go (payment.webhook.url). */
+  /**
+   * Where the default merchant's webhooks go (payment.webhook.url), and the
+   * PortOne store's unless portone.webhook.url is set. Left out: to the
+   * built-in receiver, read with webhooks().
+   */
   webhookUrl?: string;
   /** Makes outcomes repeat (payment.process.random-seed). */
   seed?: string | number;
   /** Scenario rules, as in application.yml (see README, "Scripting outcomes"). */
-  scenarios?: unknown[];
-  /** Merchants besides the default one: {mid, webhookUrl, secrets?, active?}. */
-  merchants?: unknown[];
+  scenarios?: ScenarioRule[];
+  /** Merchants besides the default one. */
+  merchants?: MerchantInput[];
   /** Percent of payments that succeed when no rule decides (default 80). */
   successRate?: number;
   /** Standard Webhooks secret(s) to sign webhooks with. */
@@ -54,6 +65,19 @@ export interface HamsterPg {
   readonly app: App;
   /** Processes every due payment and sends every due webhook; resolves when all are recorded. */
   processNow(): Promise<{ processed: number; attempts: number }>;
+  /** Resolves with the payment once its status is `status`; rejects after timeoutMs (10 s) or when it can no longer get there, naming both statuses. */
+  waitFor(tid: string, status: PaymentStatus, options?: WaitForOptions): Promise<PaymentProcess>;
+  /** What the built-in receiver got, oldest first (a copy); always empty when webhookUrl was given. */
+  webhooks(filter?: { tid?: string }): ReceivedWebhook[];
+  /** The built-in receiver's URL (give it to a merchant); null when webhookUrl was given. */
+  readonly receiverUrl: string | null;
+  /** Finalizes a payment that is not final yet and sends its webhook now (or sends it again); resolves with the payment. */
+  trigger(tid: string, status: FinalStatus, options?: TriggerOptions): Promise<PaymentProcess>;
+  /** Cancels a SUCCESS payment, whole or `amount` of it, and sends its webhook before resolving. */
+  cancel(tid: string, options?: CancelOptions): Promise<CancelOutcome>;
+  /** Empties the store (as DELETE /api/admin/data) and forgets the received webhooks; rules and merchants stay. */
+  reset(): Promise<void>;
+  /** Stops the service, then the built-in receiver. */
   stop(): Promise<void>;
 }
 
@@ -97,8 +121,46 @@ export async function startHamsterPg(options: HamsterPgOptions = {}): Promise<Ha
   overrides['payment.process.polling.initial-delay'] = p.initialDelay ?? 0;
   if (p.batchSize !== undefined) overrides['payment.process.polling.batch-size'] = p.batchSize;
 
-  const { config } = loadConfig({ env: {}, readFile: false, overrides: { ...overrides, ...options.settings } });
-  const app = await App.create(config, { logger: createLogger(config.logging.level, false) });
-  await app.start();
-  return { url: app.url, portoneUrl: app.profileUrl('portone'), app, processNow: () => app.processNow(), stop: () => app.stop() };
+  const settings = { ...overrides, ...options.settings };
+  // No URL given anywhere: webhooks go to a receiver of our own.
+  const tids = new Map<string, string>();
+  let receiver: Receiver | null = null;
+  if (settings['payment.webhook.url'] === undefined) {
+    receiver = await startReceiver((body) => tids.get(body) ?? null);
+    settings['payment.webhook.url'] = receiver.url;
+  }
+  let app: App;
+  try {
+    const { config } = loadConfig({ env: {}, readFile: false, overrides: settings });
+    app = await App.create(config, { logger: createLogger(config.logging.level, false) });
+    await app.start();
+  } catch (error) {
+    await receiver?.close();
+    throw error;
+  }
+  if (receiver) app.engineEvents.subscribe((event) => {
+    if (event.type === 'attempted') tids.set(event.outcome.delivery.payload, event.outcome.delivery.tid);
+  });
+  const stopped = new AbortController();
+  return {
+    url: app.url,
+    portoneUrl: app.profileUrl('portone'),
+    app,
+    receiverUrl: receiver?.url ?? null,
+    processNow: () => app.processNow(),
+    waitFor: (tid, status, opts) => waitFor(app, stopped.signal, tid, status, opts),
+    webhooks: (filter = {}) => (receiver?.received() ?? []).filter((w) => filter.tid === undefined || w.tid === filter.tid),
+    trigger: (tid, status, opts) => trigger(app, tid, status, opts),
+    cancel: (tid, opts) => cancel(app, tid, opts),
+    reset: async () => {
+      await app.store.resetData();
+      tids.clear();
+      receiver?.clear();
+    },
+    stop: async () => {
+      stopped.abort();
+      await app.stop();
+      await receiver?.close();
+    },
+  };
 }

@@ -29,8 +29,13 @@ export class EngineEvents {
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
 
-  subscribe(listener: EngineListener): void {
+  /** Returns what unsubscribes it (a short-lived listener, such as a test's waitFor). */
+  subscribe(listener: EngineListener): () => void {
     this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
   }
 
   emit(event: EngineEvent): void {

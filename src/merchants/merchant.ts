@@ -35,6 +35,21 @@ export interface Merchant {
   apiKey?: string;
 }
 
+/**
+ * A merchant as it is written (the JSON form): in startHamsterPg({ merchants }),
+ * application.yml (which also takes webhook-url, api-key) or the admin API.
+ */
+export interface MerchantInput {
+  mid: string;
+  webhookUrl: string;
+  /** `whsec_…` secret(s); left out: payment.webhook.secret. */
+  secrets?: string | string[];
+  active?: boolean;
+  name?: string;
+  /** A PortOne store's API secret; left out: one is minted. */
+  apiKey?: string;
+}
+
 /** A merchant as stored: with its API key (minted at registration) and its times. */
 export interface MerchantRecord extends Merchant {
   name: string | null;
