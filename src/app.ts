@@ -188,6 +188,7 @@ export class App {
       events: this.engineEvents,
       deliver: (delivery) => this.dispatcher.deliver(delivery),
       dispatch: (delivery) => this.dispatcher.send(delivery),
+      wake: () => this.dispatcher.wake(),
       log,
     });
     // After each commit: metrics count, the live stream tells, and new webhooks wake the dispatcher.

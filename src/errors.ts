@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'SCENARIO_EXISTS'
   | 'SCENARIO_NOT_FOUND'
   | 'MERCHANT_NOT_FOUND'
+  | 'DELIVERY_NOT_FOUND'
   | 'DEFAULT_MERCHANT'
   | 'CROSS_SITE_REQUEST'
   | 'CORS_ORIGIN_NOT_ALLOWED';
@@ -171,6 +172,13 @@ export class MerchantNotFound extends DomainError {
   readonly code = 'MERCHANT_NOT_FOUND';
   constructor(mid: string) {
     super(`No merchant with mid ${mid}`);
+  }
+}
+
+export class DeliveryNotFound extends DomainError {
+  readonly code = 'DELIVERY_NOT_FOUND';
+  constructor(id: number) {
+    super(`No webhook delivery with id ${id}`);
   }
 }
 

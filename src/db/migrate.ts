@@ -19,6 +19,7 @@ import * as m0007 from './migrations/0007_decided_by.js';
 import * as m0008 from './migrations/0008_partial_cancel.js';
 import * as m0009 from './migrations/0009_contract_records.js';
 import * as m0010 from './migrations/0010_store_events.js';
+import * as m0011 from './migrations/0011_attempt_headers.js';
 
 interface Migration {
   name: string;
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0008_partial_cancel', up: m0008.up },
   { name: '0009_contract_records', up: m0009.up },
   { name: '0010_store_events', up: m0010.up },
+  { name: '0011_attempt_headers', up: m0011.up },
 ];
 
 export class SchemaTooNew extends Error {

@@ -128,6 +128,8 @@ export interface WebhookAttemptsTable {
   response_body: string | null;
   /** The `webhook-signature` header sent, when webhooks are signed. */
   signature: string | null;
+  /** Every request header sent, as JSON text (migration 0011; null before it). */
+  request_headers: string | null;
 }
 
 /**

@@ -31,6 +31,7 @@ export async function registerDocs(app: HttpServer, version: string, webhooks: D
         { name: 'hamster-world', description: 'The upstream hamster-world contract: POST /api/payment-process, its MIDs, processes and payments' },
         { name: 'portone', description: 'PortOne V2 as @portone/server-sdk calls it, on its own port (portone.server.port); and its deposit test aid here' },
         { name: 'dashboard', description: 'What the dashboard reads' },
+        { name: 'webhooks', description: 'The webhook inspector: every delivery by state, the exact request of each attempt, re-send one or requeue many' },
         { name: 'admin', description: 'Test control: scenarios, merchants, processing on demand' },
         { name: 'operations', description: 'Health and metrics' },
       ],

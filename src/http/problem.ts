@@ -91,6 +91,7 @@ const PROBLEMS: Readonly<Record<ErrorCode, { status: number; title: string }>> =
   MID_NOT_FOUND: { status: 404, title: 'MID not found' },
   SCENARIO_NOT_FOUND: { status: 404, title: 'Scenario not found' },
   MERCHANT_NOT_FOUND: { status: 404, title: 'Merchant not found' },
+  DELIVERY_NOT_FOUND: { status: 404, title: 'Webhook delivery not found' },
   STATUS_CONFLICT: { status: 409, title: 'Payment status conflict' },
   CANCEL_AMOUNT_EXCEEDS_BALANCE: { status: 409, title: 'Cancel amount exceeds balance' },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'Idempotency key in use' },

@@ -21,6 +21,7 @@ import { registerHealthRoutes } from './health.routes.js';
 import type { Metrics } from './metrics.js';
 import { DASHBOARD_DIR } from '../paths.js';
 import type { HttpServer } from './server.js';
+import { registerWebhookRoutes } from './webhooks.routes.js';
 
 export interface RouteDeps {
   profiles: readonly Profile[];
@@ -51,6 +52,7 @@ export function registerRoutes(app: HttpServer, d: RouteDeps): void {
     profile.register(app, d.profileDeps);
   }
   registerBrowseRoutes(app, { store: d.store, events: d.events, streams: d.streams });
+  registerWebhookRoutes(app, { store: d.store, services: d.services });
   registerAdminRoutes(app, {
     control: d.control,
     store: d.store,

@@ -5,6 +5,7 @@ import type { DecidedBy, EventStatus, FailReason, FinalStatus, Outcome, PaymentP
 import { settlePayment } from './settle.service.js';
 import type { DeliveryOutcome } from '../events.js';
 import type { Delivery, DeliveryOrigin } from '../store/delivery.repository.js';
+import { redeliver, requeueMatching, type RedeliverResult, type RequeueMatching } from './redeliver.service.js';
 import { requeueWebhook, resendWebhook, type BelongsTo, type RequeueResult, type ResendResult } from './resend.service.js';
 import type { ServiceDeps } from './services.js';
 import type { CancelRequest } from '../store/store.js';
@@ -58,6 +59,16 @@ export class PaymentServices {
   async resendDelivery(delivery: Delivery): Promise<DeliveryOutcome> {
     const copy = await this.deps.store.resendDelivery(delivery);
     return this.deps.deliver(copy);
+  }
+
+  /** The inspector: one delivery (by id) sent again now, answered with the attempt. */
+  redeliver(deliveryId: number): Promise<RedeliverResult> {
+    return redeliver(this.deps, deliveryId);
+  }
+
+  /** The inspector: DEAD or HELD deliveries matching a filter back in the queue (bounded per call). */
+  requeueMatching(args: RequeueMatching): Promise<{ requeued: number; remaining: number }> {
+    return requeueMatching(this.deps, args);
   }
 
   find(tid: string): Promise<PaymentProcess | null> {

@@ -17,5 +17,7 @@ export interface ServiceDeps {
   deliver: (delivery: Delivery) => Promise<DeliveryOutcome>;
   /** Sends one claimed delivery in the background, as the dispatcher's own sends (a stop waits for it). */
   dispatch: (delivery: Delivery) => void;
+  /** Asks the dispatcher to claim what is due now (deliveries requeued in bulk). */
+  wake: () => void;
   log: Logger;
 }

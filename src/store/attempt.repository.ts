@@ -13,6 +13,8 @@ export interface Attempt {
   durationMs: number;
   responseBody: string | null;
   signature: string | null;
+  /** Every request header sent, as JSON text (null for attempts logged before migration 0011). */
+  requestHeaders: string | null;
 }
 
 /** What one HTTP attempt produced. */
@@ -25,6 +27,8 @@ export interface AttemptResult {
   responseBody: string | null;
   /** The `webhook-signature` header sent (null when unsigned). */
   signature: string | null;
+  /** Every request header sent, as JSON text (the inspector shows the exact request). */
+  requestHeaders?: string | null;
 }
 
 function toAttempt(row: Selectable<WebhookAttemptsTable>): Attempt {
@@ -39,6 +43,7 @@ function toAttempt(row: Selectable<WebhookAttemptsTable>): Attempt {
     durationMs: row.duration_ms,
     responseBody: row.response_body,
     signature: row.signature,
+    requestHeaders: row.request_headers,
   };
 }
 
@@ -61,6 +66,7 @@ export async function insertAttempts(
         duration_ms: result.durationMs,
         response_body: result.responseBody,
         signature: result.signature,
+        request_headers: result.requestHeaders ?? null,
       })),
     )
     .execute();
@@ -73,5 +79,11 @@ export async function listAttempts(db: Kysely<DB>, paymentId: number): Promise<A
     .where('payment_process_id', '=', paymentId)
     .orderBy('id')
     .execute();
+  return rows.map(toAttempt);
+}
+
+/** The attempts of one delivery, oldest first (the webhook inspector). */
+export async function listDeliveryAttempts(db: Kysely<DB>, deliveryId: number): Promise<Attempt[]> {
+  const rows = await db.selectFrom('webhook_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('id').execute();
   return rows.map(toAttempt);
 }

@@ -48,7 +48,7 @@ export interface Delivery {
 /** Where a delivery goes after an attempt. */
 export type NextState = { state: 'DELIVERED'; at: number } | { state: 'DEAD' } | { state: 'PENDING'; dueAt: number };
 
-function toDelivery(row: Selectable<WebhookDeliveriesTable>): Delivery {
+export function toDelivery(row: Selectable<WebhookDeliveriesTable>): Delivery {
   return {
     id: Number(row.id),
     paymentId: row.payment_process_id === null ? null : Number(row.payment_process_id),

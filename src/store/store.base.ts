@@ -18,11 +18,13 @@ import * as browse from './browse.repository.js';
 import * as contract from './contract.repository.js';
 import * as deliveries from './delivery.repository.js';
 import * as idempotency from './idempotency.repository.js';
+import * as inspector from './inspector.repository.js';
 import * as payments from './payment.repository.js';
 import * as workers from './worker-id.repository.js';
 
 export type { Attempt, AttemptResult, Delivery, DeliveryOrigin, NextState } from './delivery.repository.js';
 export type { BeginResult } from './idempotency.repository.js';
+export type { DeliveryFilter } from './inspector.repository.js';
 export type { Overview, PaymentFilter } from './browse.repository.js';
 export type { BillingKeyRecord, ContractFilter, PreRegistration, StatusCondition } from './contract.repository.js';
 
@@ -290,5 +292,27 @@ export class StoreQueries {
 
   listDeliveries(paymentId: number): Promise<deliveries.Delivery[]> {
     return deliveries.listDeliveries(this.o.database.db, paymentId);
+  }
+
+  // The webhook inspector (inspector.repository.ts): deliveries across payments, one by id, requeues.
+  listDeliveriesAcross(f: Parameters<typeof inspector.listAcross>[1]): Promise<deliveries.Delivery[]> {
+    return inspector.listAcross(this.o.database.db, f);
+  }
+  countDeliveriesByState(f: inspector.DeliveryFilter): Promise<Record<deliveries.DeliveryState, number>> {
+    return inspector.countByState(this.o.database.db, f);
+  }
+  findDelivery(id: number): Promise<deliveries.Delivery | null> {
+    return inspector.findDelivery(this.o.database.db, id);
+  }
+  listDeliveryAttempts(deliveryId: number): Promise<deliveries.Attempt[]> {
+    return attempts.listDeliveryAttempts(this.o.database.db, deliveryId);
+  }
+  /** Claims this delivery now if it waits (PENDING or HELD), for the caller to send. */
+  claimWaitingDelivery(id: number): Promise<deliveries.Delivery | null> {
+    return inspector.claimWaiting(this.o.database.db, { id, leaseUntil: this.o.clock() + this.deliveryLeaseMs, by: this.o.instanceId });
+  }
+  requeueDeliveries(args: { filter: inspector.DeliveryFilter; state: 'DEAD' | 'HELD'; limit: number }): Promise<number> {
+    const { db, caps } = this.o.database;
+    return inspector.requeue(db, caps, { ...args, now: this.o.clock() });
   }
 }

@@ -27,6 +27,11 @@ export interface Sender {
 export const RESPONSE_EXCERPT = 4096;
 const USER_AGENT = 'hamster-pg (sandbox payment gateway)';
 
+/** Every header of a webhook request: the fixed ones, then the attempt's own (signature headers). */
+export function requestHeaders(headers: Record<string, string>): Record<string, string> {
+  return { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...headers };
+}
+
 export function createSender({ timeoutMs, connections }: { timeoutMs: number; connections: number }): Sender {
   const agent = new Agent({ keepAliveTimeout: 10_000, connections });
 
@@ -45,7 +50,7 @@ export function createSender({ timeoutMs, connections }: { timeoutMs: number; co
         signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...headers },
+        headers: requestHeaders(headers),
         body: payload,
       });
       const excerpt = await readExcerpt(res.body);

@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import { Batcher } from './batcher.js';
 import type { AttemptResult, Delivery, NextState, Store } from '../store/store.js';
 import type { Clock } from '../time.js';
-import type { SendResult, SendWebhook } from '../webhooks/sender.js';
+import { requestHeaders, type SendResult, type SendWebhook } from '../webhooks/sender.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -58,6 +58,8 @@ export class Dispatcher {
       durationMs: sent.durationMs,
       responseBody: sent.responseBody,
       signature: headers['webhook-signature'] ?? null,
+      // What went on the wire, for the inspector: the sender adds the same fixed headers.
+      requestHeaders: JSON.stringify(requestHeaders(headers)),
     };
     const next = this.o.next(delivery, sent, this.o.clock());
     const held = await this.completions.add({ delivery, result, next });
