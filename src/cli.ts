@@ -6,6 +6,7 @@
 import { cancel } from './cli/cancel.js';
 import { deposit } from './cli/deposit.js';
 import { pay } from './cli/pay.js';
+import { resend } from './cli/resend.js';
 import { serve } from './cli/serve.js';
 import { sink } from './cli/sink.js';
 import { tail } from './cli/tail.js';
@@ -25,6 +26,7 @@ Usage:
   hamster-pg cancel <tid> [--amount N]
                                   cancel a successful payment, whole or in part
   hamster-pg deposit <tid>        pay into an issued PortOne virtual account now
+  hamster-pg resend --state DEAD  requeue the DEAD (or HELD) webhooks matching --tid, --mid, --to
   hamster-pg tail                 follow payments and webhooks live
   hamster-pg <command> --help     options and examples of a command
   hamster-pg --version
@@ -36,7 +38,7 @@ Example (the seed's walk-through):
        -d '{"orderId":"ORD_456","amount":10000,"echo":{"mid":"hamster_dummy_mid_001"}}'
 `;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, sink, pay, trigger, cancel, deposit, tail };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, sink, pay, trigger, cancel, deposit, tail, resend };
 
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
