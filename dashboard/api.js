@@ -125,7 +125,7 @@ export class ApiError extends Error {
  * @param {RequestInit} [init]
  * @returns {Promise<unknown>}
  */
-async function call(path, init) {
+export async function call(path, init) {
   /** @type {Response} */
   let res;
   try {

@@ -1,5 +1,6 @@
 // The dashboard: hash routes (#/?filters for the list, #/tx/<tid> for one
-// transaction), the live connection, and the header.
+// transaction, #/webhooks?state=… and #/webhooks/<id> for the webhook
+// inspector), the live connection, and the header.
 
 import { byId, h } from './dom.js';
 import { createList, stateFromParams } from './list.js';
@@ -8,6 +9,8 @@ import { createRulesEditor } from './rules.js';
 import { connectLive } from './live.js';
 import { createOverview } from './overview.js';
 import { createTransactionView } from './transaction.js';
+import { createDeliveryView } from './delivery.js';
+import { createWebhookList } from './webhooks.js';
 
 const main = byId('main', HTMLElement);
 connectLive(byId('live', HTMLElement), byId('live-text', HTMLElement));
@@ -26,14 +29,54 @@ const home = h(
   list.element,
 );
 const homeHeading = /** @type {HTMLElement} */ (home.firstElementChild);
+const webhooks = createWebhookList();
+let webhooksHash = '#/webhooks';
+const delivery = createDeliveryView({ backHash: () => webhooksHash });
 
-/** @type {'list' | 'tx' | null} */
+/** @type {'list' | 'tx' | 'webhooks' | 'delivery' | null} */
 let view = null;
 /** Where the list was scrolled to, restored when coming back to it. */
 let listScroll = 0;
 
+/**
+ * The webhook inspector's pages; true when the hash is one of them.
+ * @param {string} hash
+ */
+function routeWebhooks(hash) {
+  const one = /^#\/webhooks\/(\d+)$/.exec(hash);
+  const many = /^#\/webhooks(?:\?(.*))?$/.exec(hash);
+  if (!one && !many) return false;
+  if (view === 'list') {
+    listScroll = window.scrollY;
+    overview.stop();
+    list.hide();
+  }
+  if (view === 'tx') tx.hide();
+  const previous = view;
+  const page = one ? delivery : webhooks;
+  if (one) {
+    if (view === 'webhooks') webhooks.hide();
+    view = 'delivery';
+    delivery.show(Number(one[1]));
+  } else {
+    if (view === 'delivery') delivery.hide();
+    view = 'webhooks';
+    webhooksHash = hash;
+    webhooks.show(new URLSearchParams(many?.[1] ?? ''));
+  }
+  if (main.firstElementChild !== page.element) {
+    main.replaceChildren(page.element);
+    window.scrollTo(0, 0);
+    if (previous !== null) page.heading.focus({ preventScroll: true });
+  }
+  return true;
+}
+
 function route() {
   const hash = location.hash;
+  if (routeWebhooks(hash)) return;
+  if (view === 'webhooks') webhooks.hide();
+  if (view === 'delivery') delivery.hide();
   const txMatch = /^#\/tx\/(.+)$/.exec(hash);
   const previous = view;
   if (txMatch?.[1]) {

@@ -37,7 +37,8 @@ export function createOverview() {
     h('div', { class: 'stat' }, h('dt', {}, 'Success rate'), value('successRate')),
     h('div', { class: 'stat' }, h('dt', {}, 'Attempts'), value('attempts')),
     h('div', { class: 'stat' }, h('dt', {}, 'Delivered attempts'), value('deliveredAttempts')),
-    h('div', { class: 'stat' }, h('dt', {}, 'Dead deliveries'), value('dead')),
+    h('div', { class: 'stat' }, h('dt', {}, h('a', { href: '#/webhooks?state=DEAD' }, 'Dead deliveries')), value('dead')),
+    h('div', { class: 'stat' }, h('dt', {}, h('a', { href: '#/webhooks?state=HELD' }, 'Held deliveries')), value('held')),
   );
   const backlogList = h(
     'dl',
@@ -57,7 +58,7 @@ export function createOverview() {
       'div',
       { class: 'overview-grid' },
       h('section', { class: 'card', 'aria-labelledby': 'ov-payments' }, h('h3', { id: 'ov-payments' }, 'Payments'), countList),
-      h('section', { class: 'card', 'aria-labelledby': 'ov-webhooks' }, h('h3', { id: 'ov-webhooks' }, 'Webhooks'), webhookList),
+      h('section', { class: 'card', 'aria-labelledby': 'ov-webhooks' }, h('h3', { id: 'ov-webhooks' }, h('a', { href: '#/webhooks' }, 'Webhooks')), webhookList),
       h('section', { class: 'card', 'aria-labelledby': 'ov-backlog' }, h('h3', { id: 'ov-backlog' }, 'Backlog'), backlogList),
       h(
         'section',
@@ -120,6 +121,7 @@ export function createOverview() {
     set('attempts', String(stats.webhooks.attempts));
     set('deliveredAttempts', String(stats.webhooks.deliveredAttempts));
     set('dead', String(stats.webhooks.deliveries.DEAD ?? 0));
+    set('held', String(stats.webhooks.deliveries.HELD ?? 0));
     set('pendingPayments', String(stats.backlog.pendingPayments));
     set('dueDeliveries', String(stats.backlog.dueDeliveries));
     chartBox.replaceChildren(chart(stats.throughput));

@@ -1,0 +1,217 @@
+// The webhook inspector's list (#/webhooks?state=DEAD&tid=…): every delivery
+// across payments, newest first, with a tab per state and its count, filters
+// kept in the URL, and "Resend all" for the DEAD or HELD ones shown.
+
+import { ApiError } from './api.js';
+import { debounce, h, orDash, timeEl } from './dom.js';
+import { onLive } from './live.js';
+import { DELIVERY_STATES, listDeliveries, requeueDeliveries } from './webhooks-api.js';
+
+/** @typedef {import('./webhooks-api.js').DeliveryFilters} DeliveryFilters */
+/** @typedef {import('./webhooks-api.js').DeliveryView} DeliveryView */
+
+const PAGE_SIZE = 50;
+const FILTER_KEYS = /** @type {const} */ (['state', 'tid', 'mid', 'url']);
+
+/** @param {URLSearchParams} params @returns {{ filters: DeliveryFilters, before: number | null }} */
+export function webhookStateFromParams(params) {
+  /** @type {DeliveryFilters} */
+  const filters = {};
+  for (const key of FILTER_KEYS) {
+    const value = params.get(key)?.trim();
+    if (value) filters[key] = value;
+  }
+  const before = Number(params.get('before'));
+  return { filters, before: Number.isSafeInteger(before) && before > 0 ? before : null };
+}
+
+/** @param {DeliveryFilters} filters @param {number | null} [before] */
+export function webhooksHash(filters, before = null) {
+  const params = new URLSearchParams();
+  for (const key of FILTER_KEYS) if (filters[key]) params.set(key, /** @type {string} */ (filters[key]));
+  if (before) params.set('before', String(before));
+  const query = params.toString();
+  return query ? `#/webhooks?${query}` : '#/webhooks';
+}
+
+/** @param {DeliveryView} d */
+export function deliveryBadge(d) {
+  return h('span', { class: `badge badge-state-${d.state.toLowerCase()}` }, d.state);
+}
+
+/** @param {string} name @param {string} label */
+function field(name, label) {
+  const id = `wh-filter-${name}`;
+  return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { id, name, type: 'text', autocomplete: 'off', spellcheck: 'false' }));
+}
+
+export function createWebhookList() {
+  const heading = h('h1', { id: 'wh-heading', tabindex: '-1' }, 'Webhook deliveries');
+  const tabs = h('ul', { class: 'wh-tabs' });
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter webhook deliveries' },
+    field('tid', 'TID or subject'),
+    field('mid', 'MID'),
+    field('url', 'Receiver URL'),
+    h('div', { class: 'field field-buttons' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'), h('button', { type: 'reset', class: 'button' }, 'Clear')),
+  );
+  const bulk = h('button', { type: 'button', class: 'button', hidden: true });
+  const message = h('p', { class: 'msg', role: 'status', 'aria-live': 'polite' });
+  const error = h('p', { class: 'msg msg-error', role: 'alert', hidden: true });
+  const loading = h('p', { class: 'loading' }, 'Loading deliveries…');
+  const tbody = h('tbody');
+  const headers = ['Delivery', 'TID / subject', 'Event', 'State', 'Attempts', 'Last answer', 'Created', 'Receiver'];
+  const table = h('table', { class: 'tx-table wh-table', 'aria-labelledby': 'wh-heading' }, h('thead', {}, h('tr', {}, headers.map((name) => h('th', { scope: 'col' }, name)))), tbody);
+  const tableWrap = h('div', { class: 'table-wrap', hidden: true }, table);
+  const empty = h('p', { class: 'empty', hidden: true }, 'No deliveries match.');
+  const older = h('a', { class: 'button', hidden: true }, 'Older →');
+  const element = h(
+    'section',
+    { class: 'webhooks', 'aria-labelledby': 'wh-heading' },
+    h('p', { class: 'crumbs' }, h('a', { href: '#/', class: 'back' }, '← Payments')),
+    heading,
+    h('nav', { 'aria-label': 'Delivery states' }, tabs),
+    form,
+    h('div', { class: 'button-row' }, bulk),
+    message,
+    error,
+    loading,
+    tableWrap,
+    empty,
+    h('nav', { class: 'pager', 'aria-label': 'Pages' }, older),
+  );
+
+  /** @type {{ filters: DeliveryFilters, before: number | null }} */
+  let state = { filters: {}, before: null };
+  let seq = 0;
+  /** @type {(() => void) | null} */
+  let stopListening = null;
+
+  const load = async () => {
+    const mine = ++seq;
+    element.setAttribute('aria-busy', 'true');
+    try {
+      const page = await listDeliveries(state.filters, { before: state.before, limit: PAGE_SIZE });
+      if (mine !== seq) return;
+      error.hidden = true;
+      render(page);
+    } catch (e) {
+      if (mine !== seq) return;
+      error.textContent = `Could not load the deliveries: ${e instanceof Error ? e.message : String(e)}`;
+      error.hidden = false;
+    } finally {
+      if (mine === seq) {
+        element.removeAttribute('aria-busy');
+        loading.hidden = true;
+      }
+    }
+  };
+  const reloadSoon = debounce(() => void load(), 300, 1500);
+
+  /** @param {import('./webhooks-api.js').DeliveryPage} page */
+  const render = (page) => {
+    const total = DELIVERY_STATES.reduce((sum, s) => sum + (page.counts[s] ?? 0), 0);
+    const rest = { ...state.filters };
+    delete rest.state;
+    tabs.replaceChildren(
+      ...[null, ...DELIVERY_STATES].map((s) => {
+        const current = (state.filters.state ?? null) === s;
+        return h(
+          'li',
+          {},
+          h(
+            'a',
+            { href: webhooksHash(s ? { ...rest, state: s } : rest), 'aria-current': current ? 'page' : null, 'data-state': s ?? 'ALL' },
+            s ?? 'All',
+            ' ',
+            h('span', { class: 'wh-count' }, String(s ? (page.counts[s] ?? 0) : total)),
+          ),
+        );
+      }),
+    );
+    tbody.replaceChildren(...page.items.map(row));
+    tableWrap.hidden = page.items.length === 0;
+    empty.hidden = page.items.length > 0;
+    older.hidden = page.nextBefore === null;
+    if (page.nextBefore !== null) older.setAttribute('href', webhooksHash(state.filters, page.nextBefore));
+    const s = state.filters.state;
+    const shown = s === 'DEAD' || s === 'HELD' ? page.counts[s] : 0;
+    bulk.hidden = !shown;
+    bulk.textContent = `Resend all ${shown} ${s}`;
+  };
+
+  /** @param {DeliveryView} d */
+  const row = (d) =>
+    h(
+      'tr',
+      { 'data-delivery': d.deliveryId },
+      h('td', {}, h('a', { href: `#/webhooks/${d.deliveryId}`, class: 'token' }, `#${d.deliveryId}`)),
+      h('td', { class: 'token' }, d.forPayment ? h('a', { href: `#/tx/${encodeURIComponent(d.tid)}` }, d.tid) : d.tid),
+      h('td', {}, d.eventStatus, d.origin === 'MANUAL' ? h('span', { class: 'wh-origin' }, ' manual') : null),
+      h('td', {}, deliveryBadge(d)),
+      h('td', { class: 'num' }, String(d.attempts)),
+      h('td', {}, d.lastResponseCode !== null ? `HTTP ${d.lastResponseCode}` : orDash(d.lastError)),
+      h('td', {}, timeEl(d.createdAt)),
+      h('td', { class: 'token' }, d.url),
+    );
+
+  bulk.addEventListener('click', () => void resendAll());
+  const resendAll = async () => {
+    const s = state.filters.state;
+    if (s !== 'DEAD' && s !== 'HELD') return;
+    bulk.disabled = true;
+    message.className = 'msg';
+    message.textContent = `Requeueing the ${s} deliveries…`;
+    try {
+      const r = await requeueDeliveries(s, state.filters);
+      message.className = 'msg msg-ok';
+      message.textContent = `Requeued ${r.requeued} ${s} deliveries: the dispatcher sends them now.${r.remaining > 0 ? ` ${r.remaining} more match: resend again.` : ''}`;
+      await load();
+    } catch (e) {
+      message.className = 'msg msg-error';
+      message.textContent = e instanceof ApiError ? e.message : String(e);
+    } finally {
+      bulk.disabled = false;
+    }
+  };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    /** @type {DeliveryFilters} */
+    const filters = state.filters.state ? { state: state.filters.state } : {};
+    for (const key of /** @type {const} */ (['tid', 'mid', 'url'])) {
+      const value = String(data.get(key) ?? '').trim();
+      if (value) filters[key] = value;
+    }
+    location.hash = webhooksHash(filters);
+  });
+  form.addEventListener('reset', () => {
+    location.hash = webhooksHash(state.filters.state ? { state: state.filters.state } : {});
+  });
+
+  return {
+    element,
+    heading,
+    /** @param {URLSearchParams} params */
+    show(params) {
+      const next = webhookStateFromParams(params);
+      if (webhooksHash(next.filters, next.before) !== webhooksHash(state.filters, state.before)) message.textContent = '';
+      state = next;
+      for (const key of /** @type {const} */ (['tid', 'mid', 'url'])) {
+        const input = form.elements.namedItem(key);
+        if (input instanceof HTMLInputElement) input.value = state.filters[key] ?? '';
+      }
+      document.title = `Webhooks${state.filters.state ? ` · ${state.filters.state}` : ''} · hamster-pg`;
+      stopListening ??= onLive(() => reloadSoon());
+      void load();
+    },
+    hide() {
+      stopListening?.();
+      stopListening = null;
+      reloadSoon.cancel();
+      seq++;
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The webhook inspector in a real Chromium against a real service whose
+ * receiver refuses webhooks: the overview's "Dead deliveries" opens the DEAD
+ * list with its counts, a delivery shows each attempt's exact request and
+ * answer, Resend sends one, "Resend all DEAD" requeues the rest, and long ids
+ * never wrap mid-token.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './setup/app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WAIT = { timeout: 10_000 };
+const SECRET = `whsec_${Buffer.from('the dashboard inspector signs its webhooks').toString('base64')}`;
+
+describe('dashboard: webhook inspector', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const tids: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`The dashboard test needs Chromium at ${CHROMIUM}`);
+    t = await startTestApp({ 'payment.process.success-rate': 100, 'payment.webhook.retry.schedule': '0', 'payment.webhook.secret': SECRET });
+    t.receiver.answer = () => ({ status: 500, body: '{"error":"receiver down"}' });
+    for (let i = 0; i < 3; i++) tids.push(String((await t.postPayment({ orderId: `WH_UI_${i}`, amount: 500 })).json.transactionId));
+    await t.app.processNow();
+    await t.receiver.waitFor(3);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('opens the DEAD deliveries from the overview, with a count per state', async () => {
+    await page.goto(`${t.url}/`);
+    await page.locator('[data-stat="dead"]', { hasText: '3' }).waitFor(WAIT);
+    await page.getByRole('link', { name: 'Dead deliveries' }).click();
+    await page.waitForURL(/#\/webhooks\?state=DEAD$/);
+    await page.locator('tr[data-delivery]').nth(2).waitFor(WAIT);
+    expect(await page.locator('tr[data-delivery] .badge').allTextContents()).toEqual(['DEAD', 'DEAD', 'DEAD']);
+    expect(await page.locator('.wh-tabs a[data-state="DEAD"] .wh-count').textContent()).toBe('3');
+    expect(await page.locator('.wh-tabs a[data-state="DEAD"]').getAttribute('aria-current')).toBe('page');
+    expect(await page.locator('.wh-tabs a[data-state="DELIVERED"] .wh-count').textContent()).toBe('0');
+    expect(await page.locator('tr[data-delivery] td').nth(1).textContent()).toBe(tids[2]);
+
+    await page.getByLabel('TID or subject').fill(tids[0]!);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(new RegExp(`state=DEAD&tid=${tids[0]}`));
+    await expect.poll(() => page.locator('tr[data-delivery]').count(), WAIT).toBe(1);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => page.locator('tr[data-delivery]').count(), WAIT).toBe(3);
+    // Ids stay on one line: the TID cell is exactly one line high.
+    const cell = page.locator('tr[data-delivery] td.token').first();
+    const { height, lineHeight } = await cell.evaluate((el) => ({ height: el.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(el).lineHeight) || 20 }));
+    expect(height).toBeLessThan(lineHeight * 2 + 16);
+  });
+
+  it('shows an attempt’s exact request (headers with the signature, body) and the answer, and resends it', async () => {
+    await page.goto(`${t.url}/#/webhooks?state=DEAD&tid=${tids[1]}`);
+    await page.locator('tr[data-delivery] a').first().click();
+    await page.waitForURL(/#\/webhooks\/\d+$/);
+    const attempt = page.locator('.wh-attempt[data-attempt="1"]');
+    await attempt.waitFor(WAIT);
+    const received = t.receiver.requests.find((r) => (r.json as { transactionId?: string }).transactionId === tids[1])!;
+    const headers = await attempt.locator('.wh-request .wh-headers').textContent();
+    expect(headers).toContain(`webhook-signature: ${String(received.headers['webhook-signature'])}`);
+    expect(headers).toContain(`webhook-id: ${String(received.headers['webhook-id'])}`);
+    expect(headers).toContain('content-type: application/json');
+    expect(await attempt.locator('.wh-request .wh-body').textContent()).toBe(received.body);
+    expect(await attempt.locator('.wh-response').textContent()).toContain('HTTP 500');
+    expect(await attempt.locator('.wh-response .wh-body').textContent()).toBe('{"error":"receiver down"}');
+
+    t.receiver.answer = () => ({ status: 200, body: '{"ok":true}' });
+    await page.getByRole('button', { name: 'Resend' }).click();
+    await page.locator('.msg-ok', { hasText: 'delivered (HTTP 200)' }).waitFor(WAIT);
+    await page.locator('.msg-ok a').click();
+    await page.locator('h1 .badge', { hasText: 'DELIVERED' }).waitFor(WAIT);
+    expect(await page.locator('.wh-attempt .wh-response').first().textContent()).toContain('HTTP 200');
+  });
+
+  it('"Resend all DEAD" requeues every DEAD delivery shown, and the counts follow', async () => {
+    await page.goto(`${t.url}/#/webhooks?state=DEAD`);
+    const button = page.getByRole('button', { name: 'Resend all 3 DEAD' });
+    await button.waitFor(WAIT);
+    await button.click();
+    await page.locator('.msg-ok', { hasText: 'Requeued 3 DEAD deliveries' }).waitFor(WAIT);
+    await t.receiver.waitFor(7);
+    await page.locator('.wh-tabs a[data-state="DEAD"] .wh-count', { hasText: /^0$/ }).waitFor(WAIT);
+    await page.locator('.empty', { hasText: 'No deliveries match.' }).waitFor(WAIT);
+    // The list follows the live stream as the requeued deliveries go out.
+    await page.locator('.wh-tabs a[data-state="DELIVERED"] .wh-count', { hasText: /^4$/ }).waitFor(WAIT);
+  });
+
+  it('fits a 375 px wide screen and leaves no console errors', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${t.url}/#/webhooks`);
+    await page.locator('tr[data-delivery]').first().waitFor(WAIT);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.locator('tr[data-delivery] a').first().click();
+    await page.locator('.wh-attempt').first().waitFor(WAIT);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    expect(errors).toEqual([]);
+  });
+});
