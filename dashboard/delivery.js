@@ -3,7 +3,7 @@
 // bytes) beside the answer. "Resend" sends it again now.
 
 import { ApiError } from './api.js';
-import { debounce, h, orDash, timeEl } from './dom.js';
+import { breakableId, debounce, h, orDash, timeEl } from './dom.js';
 import { onLive } from './live.js';
 import { deliveryBadge } from './webhooks.js';
 import { getDelivery, resendDelivery } from './webhooks-api.js';
@@ -57,15 +57,17 @@ export function createDeliveryView(options) {
   const render = ({ delivery: d, attempts: list }) => {
     heading.replaceChildren(`Delivery #${d.deliveryId} `, deliveryBadge(d));
     document.title = `Delivery ${d.deliveryId} · hamster-pg`;
+    /** @param {string | null} text an id, wrapping only after its separators */
+    const id = (text) => (text === null ? '—' : h('span', { class: 'id-text' }, breakableId(text)));
     /** @type {[string, Node | string][]} */
     const rows = [
-      [d.forPayment ? 'TID' : 'Subject', d.forPayment ? h('a', { href: `#/tx/${encodeURIComponent(d.tid)}`, class: 'token' }, d.tid) : h('span', { class: 'token' }, d.tid)],
+      [d.forPayment ? 'TID' : 'Subject', d.forPayment ? h('a', { href: `#/tx/${encodeURIComponent(d.tid)}`, class: 'id-text' }, breakableId(d.tid)) : id(d.tid)],
       ['Event', d.eventStatus],
-      ['Webhook ID', h('span', { class: 'token' }, d.webhookId)],
+      ['Webhook ID', id(d.webhookId)],
       ['Origin', d.origin],
       ['Contract', orDash(d.profile)],
-      ['MID', h('span', { class: 'token' }, orDash(d.mid))],
-      ['Receiver', h('span', { class: 'token' }, d.url)],
+      ['MID', id(d.mid)],
+      ['Receiver', id(d.url)],
       ['Attempts', String(d.attempts)],
       ['Created', timeEl(d.createdAt)],
       ['Next attempt', timeEl(d.nextAttemptAt)],

@@ -3,7 +3,7 @@
 // kept in the URL, and "Resend all" for the DEAD or HELD ones shown.
 
 import { ApiError } from './api.js';
-import { debounce, h, orDash, timeEl } from './dom.js';
+import { breakableId, debounce, h, orDash, timeEl } from './dom.js';
 import { onLive } from './live.js';
 import { DELIVERY_STATES, listDeliveries, requeueDeliveries } from './webhooks-api.js';
 
@@ -11,6 +11,7 @@ import { DELIVERY_STATES, listDeliveries, requeueDeliveries } from './webhooks-a
 /** @typedef {import('./webhooks-api.js').DeliveryView} DeliveryView */
 
 const PAGE_SIZE = 50;
+const HEADERS = ['Delivery', 'TID / subject', 'Event', 'State', 'Attempts', 'Last answer', 'Created', 'Receiver'];
 const FILTER_KEYS = /** @type {const} */ (['state', 'tid', 'mid', 'url']);
 
 /** @param {URLSearchParams} params @returns {{ filters: DeliveryFilters, before: number | null }} */
@@ -61,8 +62,7 @@ export function createWebhookList() {
   const error = h('p', { class: 'msg msg-error', role: 'alert', hidden: true });
   const loading = h('p', { class: 'loading' }, 'Loading deliveries…');
   const tbody = h('tbody');
-  const headers = ['Delivery', 'TID / subject', 'Event', 'State', 'Attempts', 'Last answer', 'Created', 'Receiver'];
-  const table = h('table', { class: 'tx-table wh-table', 'aria-labelledby': 'wh-heading' }, h('thead', {}, h('tr', {}, headers.map((name) => h('th', { scope: 'col' }, name)))), tbody);
+  const table = h('table', { class: 'tx-table wh-table', 'aria-labelledby': 'wh-heading' }, h('thead', {}, h('tr', {}, HEADERS.map((name) => h('th', { scope: 'col' }, name)))), tbody);
   const tableWrap = h('div', { class: 'table-wrap', hidden: true }, table);
   const empty = h('p', { class: 'empty', hidden: true }, 'No deliveries match.');
   const older = h('a', { class: 'button', hidden: true }, 'Older →');
@@ -142,19 +142,20 @@ export function createWebhookList() {
   };
 
   /** @param {DeliveryView} d */
-  const row = (d) =>
-    h(
-      'tr',
-      { 'data-delivery': d.deliveryId },
-      h('td', {}, h('a', { href: `#/webhooks/${d.deliveryId}`, class: 'token' }, `#${d.deliveryId}`)),
-      h('td', { class: 'token' }, d.forPayment ? h('a', { href: `#/tx/${encodeURIComponent(d.tid)}` }, d.tid) : d.tid),
-      h('td', {}, d.eventStatus, d.origin === 'MANUAL' ? h('span', { class: 'wh-origin' }, ' manual') : null),
-      h('td', {}, deliveryBadge(d)),
-      h('td', { class: 'num' }, String(d.attempts)),
-      h('td', {}, d.lastResponseCode !== null ? `HTTP ${d.lastResponseCode}` : orDash(d.lastError)),
-      h('td', {}, timeEl(d.createdAt)),
-      h('td', { class: 'token' }, d.url),
-    );
+  const row = (d) => {
+    const cells = [
+      h('a', { href: `#/webhooks/${d.deliveryId}`, class: 'token' }, `#${d.deliveryId}`),
+      d.forPayment ? h('a', { href: `#/tx/${encodeURIComponent(d.tid)}` }, breakableId(d.tid)) : breakableId(d.tid),
+      [d.eventStatus, d.origin === 'MANUAL' ? h('span', { class: 'wh-origin' }, ' manual') : null],
+      deliveryBadge(d),
+      String(d.attempts),
+      d.lastResponseCode !== null ? `HTTP ${d.lastResponseCode}` : orDash(d.lastError),
+      timeEl(d.createdAt),
+      breakableId(d.url),
+    ];
+    const classes = ['', 'token', '', '', 'num', '', '', 'token'];
+    return h('tr', { 'data-delivery': d.deliveryId }, cells.map((cell, i) => h('td', { 'data-label': HEADERS[i], class: classes[i] || null }, cell)));
+  };
 
   bulk.addEventListener('click', () => void resendAll());
   const resendAll = async () => {
