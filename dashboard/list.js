@@ -107,6 +107,8 @@ export function createList() {
     tbody,
   );
   const empty = h('p', { class: 'empty', hidden: true });
+  // Until the first page arrives: a placeholder, not an empty table.
+  const loadingNote = h('p', { class: 'loading' }, 'Loading payments…');
   const summary = h('p', { id: 'list-summary', class: 'summary' });
   // Announces the outcome of what the user asked for (not every live refresh).
   const announce = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
@@ -124,6 +126,7 @@ export function createList() {
     summary,
     announce,
     h('div', { class: 'table-wrap' }, table),
+    loadingNote,
     empty,
     pager,
   );
@@ -197,6 +200,7 @@ export function createList() {
     try {
       const page = await listPayments(state.filters, { before: state.before, limit: PAGE_SIZE });
       if (mine !== seq || !active) return;
+      loadingNote.hidden = true;
       nextBefore = page.nextBefore;
       render(page.items, !options.user);
       error.hidden = true;

@@ -14,7 +14,8 @@ export function createOverview() {
   const values = new Map();
   /** @param {string} key */
   const value = (key) => {
-    const el = h('dd', { class: 'stat-value', 'data-stat': key }, '–');
+    // A placeholder until the first figures arrive (not a figure: "–" read as zero).
+    const el = h('dd', { class: 'stat-value placeholder', 'data-stat': key }, h('span', { class: 'visually-hidden' }, 'loading'));
     values.set(key, el);
     return el;
   };
@@ -46,7 +47,7 @@ export function createOverview() {
     h('div', { class: 'stat' }, h('dt', {}, 'Pending payments'), value('pendingPayments')),
     h('div', { class: 'stat' }, h('dt', {}, 'Due webhooks'), value('dueDeliveries')),
   );
-  const chartBox = h('div', { class: 'chart' });
+  const chartBox = h('div', { class: 'chart' }, h('p', { class: 'loading' }, 'Loading…'));
   const error = h('p', { class: 'msg msg-error', hidden: true });
 
   const element = h(
@@ -113,6 +114,7 @@ export function createOverview() {
     /** @param {string} key @param {string} text */
     const set = (key, text) => {
       const el = values.get(key);
+      el?.classList.remove('placeholder');
       if (el && el.textContent !== text) el.textContent = text;
     };
     for (const status of STATUSES) set(status, String(stats.counts[status] ?? 0));

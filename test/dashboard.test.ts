@@ -391,4 +391,26 @@ describe('dashboard', () => {
     const restore = await fetch(`${t.url}/api/admin/scenarios`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify([declined[0]]) });
     expect(restore.status).toBe(200);
   });
+
+  it('shows loading placeholders, not empty cards, until the first figures and payments arrive', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const hold = async (route: { continue: () => Promise<void> }) => {
+      await held;
+      await route.continue();
+    };
+    await page.route('**/api/stats**', hold);
+    await page.route('**/api/payments?**', hold);
+    await page.goto(`${t.url}/`);
+    await page.locator('.stat-value.placeholder').first().waitFor(WAIT);
+    expect(await page.locator('.list .loading').isVisible()).toBe(true);
+    expect(await page.locator('.chart .loading').isVisible()).toBe(true);
+    release();
+    await expect.poll(() => page.locator('.stat-value.placeholder').count(), WAIT).toBe(0);
+    await page.locator('.list .loading').waitFor({ state: 'hidden', ...WAIT });
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.unroute('**/api/stats**');
+    await page.unroute('**/api/payments?**');
+  });
 });
