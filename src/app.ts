@@ -20,16 +20,14 @@ import { createLogger, type Logger } from './log.js';
 import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from './payments/ids.js';
 import { decidePayment } from './payments/outcome.js';
 import { PaymentServices } from './payments/payment.services.js';
-import { PROFILES, profileNamed, webhookRenderer } from './profiles/registry.js';
-import type { Profile, ProfileDeps, ProfileServer } from './profiles/profile.js';
-import { defaultStore } from './profiles/portone/portone.store.js';
-import { PORTONE_COMPONENTS, portonePaths } from './profiles/portone/portone.openapi.js';
-import type { PaymentProcess } from './payments/payment.js';
+import { PROFILES, webhookRenderer } from './profiles/registry.js';
+import { ProfileListeners, configuredMerchants, decideWithProfiles, documentedPaths, retryPolicies } from './profiles/engine-parts.js';
+import type { ProfileDeps } from './profiles/profile.js';
 import { randomForPayments } from './payments/random.js';
 import { Store } from './store/store.js';
 import { systemClock, type Clock } from './time.js';
 import { VERSION } from './version.js';
-import { RETRY_PRESETS, afterAttempt, scaleSchedule, type RetryPolicy } from './webhooks/backoff.js';
+import { afterAttempt, type RetryPolicy } from './webhooks/backoff.js';
 import { createSender, type Sender } from './webhooks/sender.js';
 import { merchantSigner } from './webhooks/signing.js';
 import { Dispatcher } from './worker/dispatcher.js';
@@ -80,7 +78,7 @@ export class App {
   private stopping: Promise<void> | null = null;
   private baseUrl: string | null = null;
   /** Listeners of contracts that need their own (PortOne). */
-  private readonly profileServers: Array<{ name: string; server: ProfileServer; url: string | null }> = [];
+  private readonly profileListeners: ProfileListeners;
 
   private constructor(
     readonly config: Config,
@@ -99,10 +97,8 @@ export class App {
       random: options.random ?? Math.random,
     };
 
-    // PortOne's webhooks follow PortOne's published schedule unless told to follow the engine's.
-    const portonePreset = config.portone.webhook.retry.preset;
-    const portoneRetry: RetryPolicy =
-      portonePreset === 'engine' ? retry : { ...retry, scheduleMs: scaleSchedule(RETRY_PRESETS[portonePreset], webhook.retry.timeScale) };
+    // A contract may have its own schedule (PortOne's published one).
+    const retryFor = retryPolicies(PROFILES, config, retry);
 
     this.engineEvents = new EngineEvents((err) => log.error({ err }, 'an event listener failed'));
     this.store = new Store({
@@ -124,18 +120,8 @@ export class App {
       clock,
       log,
       configuredScenarios: config.scenarios,
-      // The default PortOne store is a merchant too, unless merchants: names its storeId itself.
-      configuredMerchants: config.merchants.some((m) => m.mid === config.portone.storeId)
-        ? config.merchants
-        : [
-            ...config.merchants,
-            defaultStore({
-              storeId: config.portone.storeId,
-              apiSecret: config.portone.apiSecret,
-              webhookUrl: config.portone.webhook.url ?? webhook.url,
-              webhookSecret: config.portone.webhook.secret,
-            }),
-          ],
+      // A contract's own merchants too (the default PortOne store).
+      configuredMerchants: configuredMerchants(PROFILES, config),
       defaultWebhookUrl: webhook.url,
       unknownMid: config.payment.merchant.unknownMid,
     });
@@ -148,7 +134,7 @@ export class App {
       concurrency: webhook.concurrency,
       sign: merchantSigner(webhook.secrets, (mid) => this.control.merchant(mid), randomBytes(32)),
       next: (delivery, result, now) =>
-        afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: delivery.profile === 'portone' ? portoneRetry : retry }),
+        afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: retryFor(delivery.profile) }),
       onDelivered: (delivery) => (this.control.reorders() ? this.store.releaseReordered(delivery) : undefined),
       onAttempt: (outcome) => this.engineEvents.emit({ type: 'attempted', outcome }),
       log,
@@ -156,11 +142,7 @@ export class App {
     const randomFor = randomForPayments(seed);
     const successRate = config.payment.process.successRate;
     // The engine decides (rule, else success rate); the payment's contract may have its say (an expired account).
-    const decide = (payment: PaymentProcess) => {
-      const outcome = decidePayment(payment.effect, randomFor(payment.id), successRate);
-      const contract: Profile | undefined = profileNamed(payment.profile);
-      return contract?.decide ? contract.decide(payment, outcome, clock()) : outcome;
-    };
+    const decide = decideWithProfiles(PROFILES, (payment) => decidePayment(payment.effect, randomFor(payment.id), successRate), clock);
     this.processor = new Processor({
       store: this.store,
       batchSize: polling.batchSize,
@@ -209,10 +191,7 @@ export class App {
       baseUrl: () => this.baseUrl,
     };
     // Contracts with a listener of their own (PortOne), started and stopped with the main one.
-    for (const profile of PROFILES) {
-      const own = 'serve' in profile ? profile.serve(profileDeps) : null;
-      if (own) this.profileServers.push({ name: profile.name, server: own, url: null });
-    }
+    this.profileListeners = new ProfileListeners(PROFILES, profileDeps);
     registerRoutes(http, {
       profiles: PROFILES,
       profileDeps,
@@ -248,12 +227,9 @@ export class App {
         throw isUnusable(error) ? new DatabaseUnusable(database.location, error) : error;
       }
       const webhooks = Object.fromEntries(PROFILES.map((p) => [`${p.name}.payment`, { summary: `${p.summary}: a payment's result`, schema: p.webhookSchema }]));
-      // The PortOne paths name the PortOne listener, known once it listens.
+      // Paths of contracts on their own listeners name those listeners, known once they listen.
       let app: App | null = null;
-      const http = await createHttpServer(log, VERSION, webhooks, () => ({
-        paths: portonePaths(app?.profileUrlOrNull('portone') ?? 'http://127.0.0.1:8084'),
-        components: PORTONE_COMPONENTS,
-      }));
+      const http = await createHttpServer(log, VERSION, webhooks, () => documentedPaths(PROFILES, (name) => app?.profileUrlOrNull(name) ?? null));
       app = new App(config, database, http, log, options);
       await app.takeWorkerId();
       await app.control.init();
@@ -265,14 +241,14 @@ export class App {
   }
 
   profileUrlOrNull(name: string): string | null {
-    return this.profileServers.find((o) => o.name === name)?.url ?? null;
+    return this.profileListeners.url(name);
   }
 
   /** The base URL of a contract's own listener (PortOne's), after start(). */
   profileUrl(name: string): string {
-    const own = this.profileServers.find((o) => o.name === name);
-    if (!own?.url) throw new Error(`The ${name} contract is not listening`);
-    return own.url;
+    const url = this.profileListeners.url(name);
+    if (url === null) throw new Error(`The ${name} contract is not listening`);
+    return url;
   }
 
   /** The base URL the API listens on (after start()). */
@@ -287,7 +263,7 @@ export class App {
     const address = this.http.server.address() as AddressInfo;
     const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
     this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-    for (const own of this.profileServers) own.url = await own.server.listen();
+    await this.profileListeners.listen();
     for (const { poller, runs } of this.loops) if (runs()) poller.start();
     const polling = this.config.payment.process.polling;
     this.log.info(
@@ -305,7 +281,7 @@ export class App {
         retryScheduleMs: this.config.payment.webhook.retry.scheduleMs,
         signed: this.config.payment.webhook.secrets.length > 0,
         scenarios: this.control.scenarios().map((r) => r.name),
-        ...Object.fromEntries(this.profileServers.map((o) => [`${o.name}Url`, o.url])),
+        ...this.profileListeners.urls(),
       },
       `hamster-pg listening on ${this.baseUrl}`,
     );
@@ -339,9 +315,9 @@ export class App {
       // (an unread download, a keep-alive in use) does not hold the stop.
       const force = setTimeout(() => {
         this.http.server.closeAllConnections();
-        for (const own of this.profileServers) own.server.closeAllConnections();
+        this.profileListeners.closeAllConnections();
       }, CLOSE_GRACE_MS);
-      await Promise.all([this.http.close(), ...this.profileServers.filter((o) => o.url !== null).map((o) => o.server.close())]);
+      await Promise.all([this.http.close(), this.profileListeners.close()]);
       clearTimeout(force);
     }
     this.processor.stop();

@@ -44,3 +44,13 @@ export function painter(color: boolean): Paint {
 export function statusColor(status: string): string {
   return status === 'SUCCESS' || status === 'DELIVERED' ? '32' : status === 'FAILED' || status === 'DEAD' ? '31' : status === 'CANCELLED' ? '35' : '33';
 }
+
+/** The line saying how a webhook sent now went (`name` → url: delivered (200) in 12 ms; delivery DELIVERED). */
+export function sentLine(
+  paint: (code: string, text: string) => string,
+  name: string,
+  w: { url: string; delivered: boolean; responseCode: number | null; error: string | null; durationMs: number; state: string },
+): string {
+  const outcome = w.delivered ? paint('32', `delivered (${w.responseCode})`) : paint('31', `not delivered (${w.responseCode ?? w.error})`);
+  return `  ${name} → ${w.url}: ${outcome} in ${w.durationMs} ms; delivery ${w.state}\n`;
+}

@@ -2,7 +2,7 @@
 import type { Static } from 'typebox';
 import { ConfigError } from '../errors.js';
 import type { TriggerResponse } from '../profiles/seed/seed.schemas.js';
-import { call, painter, problemText, serviceUrl, statusColor } from './common.js';
+import { call, painter, problemText, sentLine, serviceUrl, statusColor } from './common.js';
 import { parseFlags } from './flags.js';
 
 export const DEPOSIT_HELP = `Usage: hamster-pg deposit <transactionId> [options]
@@ -52,6 +52,6 @@ export async function deposit(args: string[]): Promise<void> {
   const w = body.webhook;
   process.stdout.write(
     `${body.tid}  ${paint(statusColor(body.status), 'PAID')} — deposited now\n` +
-      `  Transaction.Paid → ${w.url}: ${w.delivered ? paint('32', `delivered (${w.responseCode})`) : paint('31', `not delivered (${w.responseCode ?? w.error})`)} in ${w.durationMs} ms; delivery ${w.state}\n`,
+      sentLine(paint, 'Transaction.Paid', w),
   );
 }

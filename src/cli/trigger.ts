@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { parseFlags } from './flags.js';
 import { FAIL_REASONS, isFailReason } from '../payments/payment.js';
 import type { TriggerResponse } from '../profiles/seed/seed.schemas.js';
-import { call, painter, problemText, serviceUrl, statusColor } from './common.js';
+import { call, painter, problemText, sentLine, serviceUrl, statusColor } from './common.js';
 
 export const TRIGGER_HELP = `Usage: hamster-pg trigger <tid> --status SUCCESS|FAILED [options]
 
@@ -64,6 +64,6 @@ export async function trigger(args: string[]): Promise<void> {
   const w = body.webhook;
   process.stdout.write(
     `${body.tid}  ${paint(statusColor(body.status), body.status)}${body.failReason ? ` (${body.failReason})` : ''}${body.approvalNo ? `  approvalNo ${body.approvalNo}` : ''}${body.finalizedNow ? '  — finalized now' : '  — already final: webhook sent again'}\n` +
-      `  webhook → ${w.url}: ${w.delivered ? paint('32', `delivered (${w.responseCode})`) : paint('31', `not delivered (${w.responseCode ?? w.error})`)} in ${w.durationMs} ms; delivery ${w.state}\n`,
+      sentLine(paint, 'webhook', w),
   );
 }

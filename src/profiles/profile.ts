@@ -13,6 +13,8 @@ import type { Config } from '../config.js';
 import type { Hangs } from '../http/hangs.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../log.js';
+import type { DocumentedPaths } from '../http/openapi.js';
+import type { Merchant } from '../merchants/merchant.js';
 import type { EventContext, EventStatus, Outcome, PaymentProcess } from '../payments/payment.js';
 import type { PaymentServices } from '../payments/payment.services.js';
 import type { Store } from '../store/store.js';
@@ -61,6 +63,12 @@ export interface Profile {
    * engine's stands.
    */
   decide?(payment: PaymentProcess, engine: Outcome, now: number): Outcome;
+  /** Merchants the contract brings from its own settings (PortOne's default store). */
+  merchants?(config: Config): Merchant[];
+  /** Its webhooks' retry schedule, when not the engine's (PortOne's published one). */
+  retryScheduleMs?(config: Config): number[] | null;
+  /** The OpenAPI paths of its own listener (at `url`, null before it listens). */
+  documentedPaths?(url: string | null): DocumentedPaths;
   /** A listener of its own, when the contract needs one. */
   serve?(deps: ProfileDeps): ProfileServer;
   /** The webhook bodies it sends, for the OpenAPI document's `webhooks`. */

@@ -15,7 +15,6 @@ import type { Clock } from '../time.js';
 import type { RetryPolicy } from '../webhooks/backoff.js';
 import * as attempts from './attempt.repository.js';
 import * as browse from './browse.repository.js';
-import * as contract from './contract.repository.js';
 import * as deliveries from './delivery.repository.js';
 import * as idempotency from './idempotency.repository.js';
 import * as inspector from './inspector.repository.js';
@@ -226,42 +225,6 @@ export class StoreQueries {
   /** A webhook was delivered: `reorder` deliveries to its URL made before it are due now. */
   releaseReordered(delivery: deliveries.Delivery): Promise<void> {
     return deliveries.releaseReordered(this.o.database.db, { url: delivery.url, beforeId: delivery.id, now: this.o.clock() });
-  }
-
-  /** The latest payment a merchant made under its own order id, through a contract. */
-  findByOrder(key: { profile: string; mid: string; orderId: string }): Promise<PaymentProcess | null> {
-    return contract.findByOrder(this.o.database.db, key);
-  }
-
-  pageContractPayments(
-    filter: contract.ContractFilter,
-    page: { offset: number; limit: number; order: 'asc' | 'desc'; sortBy: 'requested' | 'status' },
-  ): Promise<{ items: PaymentProcess[]; total: number }> {
-    return contract.pageContractPayments(this.o.database.db, filter, page);
-  }
-
-  contractPaymentsAfter(filter: contract.ContractFilter, afterId: number, limit: number): Promise<PaymentProcess[]> {
-    return contract.contractPaymentsAfter(this.o.database.db, filter, afterId, limit);
-  }
-
-  putPreRegistration(key: { profile: string; mid: string; orderId: string }, r: contract.PreRegistration): Promise<void> {
-    return contract.putPreRegistration(this.o.database.db, key, r, this.o.clock());
-  }
-
-  findPreRegistration(key: { profile: string; mid: string; orderId: string }): Promise<contract.PreRegistration | null> {
-    return contract.findPreRegistration(this.o.database.db, key);
-  }
-
-  insertBillingKey(k: Omit<contract.BillingKeyRecord, 'deletedAt'>): Promise<void> {
-    return contract.insertBillingKey(this.o.database.db, k);
-  }
-
-  findBillingKey(billingKey: string): Promise<contract.BillingKeyRecord | null> {
-    return contract.findBillingKey(this.o.database.db, billingKey);
-  }
-
-  deleteBillingKey(billingKey: string): Promise<boolean> {
-    return contract.deleteBillingKey(this.o.database.db, billingKey, this.o.clock());
   }
 
   listPayments(filter: browse.PaymentFilter): Promise<PaymentProcess[]> {

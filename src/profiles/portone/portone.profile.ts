@@ -7,6 +7,9 @@
  */
 import { Type } from 'typebox';
 import { ConfigError } from '../../errors.js';
+import { RETRY_PRESETS, scaleSchedule } from '../../webhooks/backoff.js';
+import { defaultStore } from './portone.store.js';
+import { PORTONE_COMPONENTS, portonePaths } from './portone.openapi.js';
 import type { Profile, ProfileDeps, ProfileServer } from '../profile.js';
 import { PROFILE, type PortOneContext } from './portone.context.js';
 import { registerPortOneAids } from './portone.aids.routes.js';
@@ -39,6 +42,27 @@ export const portoneProfile = {
   summary: 'PortOne V2 (as @portone/server-sdk speaks it), on its own port',
   webhookBody,
   webhookSchema: PortOneWebhook,
+  /** The default store (portone.*) is a merchant; its webhooks go to portone.webhook.url, else the engine's URL. */
+  merchants(config) {
+    const { portone } = config;
+    return [
+      defaultStore({
+        storeId: portone.storeId,
+        apiSecret: portone.apiSecret,
+        webhookUrl: portone.webhook.url ?? config.payment.webhook.url,
+        webhookSecret: portone.webhook.secret,
+      }),
+    ];
+  },
+  /** PortOne's published schedule unless portone.webhook.retry.preset says engine; scaled as the engine's. */
+  retryScheduleMs(config) {
+    const preset = config.portone.webhook.retry.preset;
+    return preset === 'engine' ? null : scaleSchedule(RETRY_PRESETS[preset], config.payment.webhook.retry.timeScale);
+  },
+  /** Its paths in /openapi.json, on its listener (the default port until it listens). */
+  documentedPaths(url) {
+    return { paths: portonePaths(url ?? 'http://127.0.0.1:8084'), components: PORTONE_COMPONENTS };
+  },
   /** A virtual account decided at or after its expiry was not paid: it expired. */
   decide(payment, engine, now) {
     const va = (payment.echo as Partial<PortOneFacts> | null)?.virtualAccount;
