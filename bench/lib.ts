@@ -3,7 +3,7 @@
  * times arrivals, a paced sender, and reading a process's memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -70,6 +70,66 @@ export function memoryOf(pid: number): { peakMb: number; rssMb: number } | null 
   } catch {
     return null;
   }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** A process and every process it started (a cluster's workers), by /proc's children lists. */
+function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      for (const task of readdirSync(`/proc/${all[i]}/task`)) {
+        const kids = readFileSync(`/proc/${all[i]}/task/${task}/children`, 'utf8').trim();
+        if (kids) all.push(...kids.split(/\s+/).map(Number));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return all;
+}
+
+/** CPU time (user + system, all threads) one process has used so far, in ms; 0 once it is gone. */
+function cpuOfOne(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm)": state is the 3rd field, utime the 14th, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time used so far by a process and its children (a cluster's workers),
+ * in ms, read from /proc (Linux). Take it before and after a measured span.
+ */
+export function cpuMsOf(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + cpuOfOne(p), 0);
+}
+
+/** CPU time used so far by every `postgres` process on this machine (the database server's share), in ms. */
+export function postgresCpuMs(): number {
+  let sum = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') sum += cpuOfOne(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sum;
+}
+
+/** The store's statement and round-trip counters, from the service's /metrics. */
+export async function databaseCounters(url: string): Promise<{ statements: number; roundTrips: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { statements: read('hamster_db_statements_total'), roundTrips: read('hamster_db_round_trips_total') };
 }
 
 /** A Cash Gateway stand-in that records when each payment's first webhook arrived. */

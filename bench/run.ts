@@ -8,6 +8,9 @@
  *   npm run bench -- --quick            # no 1,000,000-payment store, fewer rounds
  *   npm run bench -- --db postgres://postgres@127.0.0.1:5432/test
  *   npm run bench -- --soak 10m         # also: RSS over a long run at half load
+ *   npm run bench -- --postgres postgres://postgres@127.0.0.1:5432/test
+ *                                       # end to end also on PostgreSQL: one instance, then --workers (default 2)
+ *   npm run bench -- --profile          # the service writes CPU profiles (bench/.work/profiles)
  *
  * Results: bench/results/<time>.json and a markdown table (printed, and in
  * bench/results/latest.md).
@@ -20,7 +23,21 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { buildBigDatabase } from './big-db.js';
-import { PAYMENT_BODY, ROOT, Receiver, freePort, median, memoryOf, pacedLoad, percentile, startProcess, type Proc } from './lib.js';
+import {
+  PAYMENT_BODY,
+  ROOT,
+  Receiver,
+  cpuMsOf,
+  databaseCounters,
+  freePort,
+  median,
+  memoryOf,
+  pacedLoad,
+  percentile,
+  postgresCpuMs,
+  startProcess,
+  type Proc,
+} from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +48,9 @@ const { values: args } = parseArgs({
     payments: { type: 'string', default: '20000' },
     big: { type: 'string', default: '1000000' },
     only: { type: 'string' },
+    postgres: { type: 'string' },
+    workers: { type: 'string', default: '2' },
+    profile: { type: 'boolean', default: false },
   },
 });
 /** --only accept,e2e,latency,big: run just those parts. */
@@ -48,25 +68,26 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 mkdirSync(WORK, { recursive: true });
 const postgresUrl = args.db && /^postgres(ql)?:/.test(args.db) ? args.db : null;
+const PROFILES = join(WORK, 'profiles');
 
 /** A fresh, empty store for one run: a new SQLite file, or a new PostgreSQL schema. */
-async function freshDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!postgresUrl) {
+async function freshDatabase(name: string, postgres: string | null = postgresUrl): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!postgres) {
     const file = join(WORK, `${name}.db`);
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     return { url: file, drop: async () => undefined };
   }
   const schema = `bench_${name.replace(/\W/g, '_')}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
+  const admin = new pg.Client({ connectionString: postgres });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const u = new URL(postgresUrl);
+  const u = new URL(postgres);
   u.searchParams.set('options', `-c search_path=${schema}`);
   return {
     url: u.toString(),
     drop: async () => {
-      const c = new pg.Client({ connectionString: postgresUrl });
+      const c = new pg.Client({ connectionString: postgres });
       await c.connect();
       await c.query(`drop schema if exists ${schema} cascade`);
       await c.end();
@@ -74,13 +95,15 @@ async function freshDatabase(name: string): Promise<{ url: string; drop(): Promi
   };
 }
 
-async function startService(dbUrl: string, webhookUrl: string, polling: boolean): Promise<Proc> {
+async function startService(dbUrl: string, webhookUrl: string, polling: boolean, workers = 1): Promise<Proc> {
   const port = await freePort();
+  const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
   return startProcess(
     // As `npm start` runs it: a 128 MB old generation makes V8 collect before
     // the process grows, without limiting the work (its live heap is ~30 MB).
-    ['--max-old-space-size=128', CLI, 'serve'],
+    ['--max-old-space-size=128', ...profiling, CLI, 'serve'],
     {
+      ...(workers > 1 ? { SERVER_WORKERS: String(workers) } : {}),
       SERVER_PORT: String(port),
       DATABASE_URL: dbUrl,
       PAYMENT_WEBHOOK_URL: webhookUrl,
@@ -117,15 +140,119 @@ async function cannon(url: string, seconds: number, amount?: number) {
   return { rps: r.requests.average, p99: r.latency.p99, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors };
 }
 
+/** One way of running the service end to end: a backend and a number of worker processes. */
+interface Setup {
+  name: string;
+  postgres: string | null;
+  workers: number;
+}
+
+/** One end-to-end run: throughput, and the CPU and database work each payment cost. */
+interface EndToEndRun {
+  paymentsPerSecond: number;
+  seconds: number;
+  allWebhooked: boolean;
+  peakRssMb: number;
+  /** The service's CPU (all its processes and threads) per payment, in µs. */
+  cpuUsPerPayment: number;
+  /** The PostgreSQL server's CPU per payment, in µs (null on SQLite). */
+  databaseCpuUsPerPayment: number | null;
+  /** Statements and round trips per payment (null with several workers: each counts its own). */
+  statementsPerPayment: number | null;
+  roundTripsPerPayment: number | null;
+}
+
 interface Results {
   machine: Record<string, unknown>;
   when: string;
   backend: string;
-  accept: { bare: number[]; service: number[]; ratio: number; committed: boolean[]; p99ms: number[] };
-  endToEnd: { paymentsPerSecond: number[]; seconds: number[]; allWebhooked: boolean[]; peakRssMb: number[] };
+  accept: {
+    bare: number[];
+    service: number[];
+    ratio: number;
+    committed: boolean[];
+    p99ms: number[];
+    /** CPU per request (µs): the bare server's and the service's, in the same rounds. */
+    bareCpuUs: number[];
+    serviceCpuUs: number[];
+  };
+  /** The bare server's CPU per request (µs) beside each end-to-end round: the floor of the headline ratio. */
+  bareCpuUsPerRequest: number[];
+  /** By setup name (the primary backend first). */
+  endToEnd: Record<string, EndToEndRun[]>;
   latency: { rate: number; fixedDelayMs: number; p50: number; p99: number; max: number; measured: number; errors: number } | null;
   big: { payments: number; startToReadyMs: number; peakRssMb: number; afterLoadRssMb: number } | null;
   soak: { minutes: number; rssStartMb: number; rssEndMb: number; rssMaxMb: number; samples: number[] } | null;
+}
+
+const PRIMARY: Setup = { name: postgresUrl ? 'PostgreSQL' : 'SQLite', postgres: postgresUrl, workers: 1 };
+/** The setups end to end runs on: the primary backend, then (with --postgres) PostgreSQL with 1 and --workers processes. */
+const SETUPS: Setup[] = [
+  PRIMARY,
+  ...(args.postgres && !postgresUrl ? [{ name: 'PostgreSQL', postgres: args.postgres, workers: 1 }] : []),
+  ...(args.postgres || postgresUrl
+    ? args.workers
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 1)
+        .map((n) => ({ name: `PostgreSQL, ${n} workers`, postgres: (args.postgres ?? postgresUrl)!, workers: n }))
+    : []),
+];
+
+/** The bare server's CPU per request (µs) over `requests` requests. */
+async function bareCpu(requests: number): Promise<{ rps: number; cpuUs: number }> {
+  const bare = await startBare();
+  await cannon(bare.url, 2); // warm-up
+  const before = cpuMsOf(bare.child.pid!);
+  const r = await cannon(bare.url, 0, requests);
+  const cpuUs = ((cpuMsOf(bare.child.pid!) - before) * 1000) / r.ok;
+  await bare.stop();
+  return { rps: r.rps, cpuUs };
+}
+
+/** E2E payments as fast as they are accepted, until the last webhook, on one setup. */
+async function endToEnd(setup: Setup, receiver: Receiver, round: number): Promise<EndToEndRun> {
+  const db = await freshDatabase(`e2e-${setup.workers}-${round}`, setup.postgres);
+  const svc = await startService(db.url, receiver.url, true, setup.workers);
+  receiver.reset();
+  const counters = setup.workers === 1 ? await databaseCounters(svc.url) : null;
+  const cpuBefore = cpuMsOf(svc.child.pid!);
+  const pgBefore = setup.postgres ? postgresCpuMs() : 0;
+  const started = performance.now();
+  const sent = await cannon(svc.url, 0, E2E);
+  let all = true;
+  try {
+    await receiver.waitForDistinct(sent.ok, 120_000);
+  } catch (error) {
+    all = false;
+    log(String(error));
+  }
+  const cpuMs = cpuMsOf(svc.child.pid!) - cpuBefore;
+  const pgMs = setup.postgres ? postgresCpuMs() - pgBefore : null;
+  const last = Math.max(...receiver.firstAt.values());
+  const seconds = (last - started) / 1000;
+  const done = receiver.firstAt.size;
+  const after = counters ? await databaseCounters(svc.url) : null;
+  const run: EndToEndRun = {
+    paymentsPerSecond: done / seconds,
+    seconds,
+    allWebhooked: all && sent.ok === E2E && done === E2E,
+    peakRssMb: memoryOf(svc.child.pid!)?.peakMb ?? NaN,
+    cpuUsPerPayment: (cpuMs * 1000) / done,
+    databaseCpuUsPerPayment: pgMs === null ? null : (pgMs * 1000) / done,
+    // (The counters also count the two /metrics reads' and the /ready polls' statements: none.)
+    statementsPerPayment: counters && after ? (after.statements - counters.statements) / done : null,
+    roundTripsPerPayment: counters && after ? (after.roundTrips - counters.roundTrips) / done : null,
+  };
+  await svc.stop();
+  await db.drop();
+  log(
+    `end-to-end round ${round}, ${setup.name}: ${E2E} payments, last webhook after ${seconds.toFixed(2)} s = ${Math.round(run.paymentsPerSecond)} payments/s; ` +
+      `service CPU ${run.cpuUsPerPayment.toFixed(0)} µs/payment` +
+      (run.databaseCpuUsPerPayment !== null ? `, PostgreSQL CPU ${run.databaseCpuUsPerPayment.toFixed(0)} µs/payment` : '') +
+      (run.statementsPerPayment !== null ? `, ${run.statementsPerPayment.toFixed(2)} statements and ${run.roundTripsPerPayment!.toFixed(2)} round trips/payment` : ''),
+  );
+  return run;
 }
 
 async function main(): Promise<void> {
@@ -140,27 +267,36 @@ async function main(): Promise<void> {
     },
     when: new Date().toISOString(),
     backend: postgresUrl ? 'PostgreSQL' : 'SQLite (file, WAL)',
-    accept: { bare: [], service: [], ratio: NaN, committed: [], p99ms: [] },
-    endToEnd: { paymentsPerSecond: [], seconds: [], allWebhooked: [], peakRssMb: [] },
+    accept: { bare: [], service: [], ratio: NaN, committed: [], p99ms: [], bareCpuUs: [], serviceCpuUs: [] },
+    bareCpuUsPerRequest: [],
+    endToEnd: Object.fromEntries(SETUPS.map((s) => [s.name, []])),
     latency: null,
     big: null,
     soak: null,
   };
+  if (args.profile) {
+    rmSync(PROFILES, { recursive: true, force: true });
+    mkdirSync(PROFILES, { recursive: true });
+  }
 
   // 1. Accept throughput, bare A and service B, alternately.
   for (let round = 1; round <= (runs('accept') ? rounds : 0); round++) {
     const bare = await startBare();
     await cannon(bare.url, 2); // warm-up
+    const bareCpuBefore = cpuMsOf(bare.child.pid!);
     const b = await cannon(bare.url, ACCEPT_SECONDS);
+    results.accept.bareCpuUs.push(((cpuMsOf(bare.child.pid!) - bareCpuBefore) * 1000) / b.ok);
     await bare.stop();
     results.accept.bare.push(b.rps);
-    log(`accept round ${round}: bare node:http ${Math.round(b.rps)} req/s`);
+    log(`accept round ${round}: bare node:http ${Math.round(b.rps)} req/s, ${results.accept.bareCpuUs.at(-1)!.toFixed(1)} µs CPU/request`);
 
     const db = await freshDatabase(`accept-${round}`);
     const svc = await startService(db.url, receiver.url, false);
     await cannon(svc.url, 2);
     const before = await countPayments(svc.url);
+    const cpuBefore = cpuMsOf(svc.child.pid!);
     const s = await cannon(svc.url, ACCEPT_SECONDS);
+    results.accept.serviceCpuUs.push(((cpuMsOf(svc.child.pid!) - cpuBefore) * 1000) / s.ok);
     const after = await countPayments(svc.url);
     await svc.stop();
     await db.drop();
@@ -169,38 +305,25 @@ async function main(): Promise<void> {
     // Every 202 answered had its row committed: the store holds at least as many new payments
     // (a few more: requests in flight when the load stopped were stored, their 202s not counted).
     results.accept.committed.push(after - before >= s.ok && after - before <= s.ok + 64 && s.non2xx === 0);
-    log(`accept round ${round}: hamster-pg ${Math.round(s.rps)} req/s (p99 ${s.p99} ms), ${s.ok} ACKs, ${after - before} rows`);
+    log(
+      `accept round ${round}: hamster-pg ${Math.round(s.rps)} req/s (p99 ${s.p99} ms), ${s.ok} ACKs, ${after - before} rows, ` +
+        `${results.accept.serviceCpuUs.at(-1)!.toFixed(1)} µs CPU/request`,
+    );
   }
   results.accept.ratio = median(results.accept.service) / median(results.accept.bare);
 
-  // 2. End to end: E2E payments as fast as they are accepted, until the last webhook.
+  // 2. End to end: E2E payments as fast as they are accepted, until the last
+  // webhook — on each setup in turn, beside the bare server's CPU per request.
   for (let round = 1; round <= (runs('e2e') ? rounds : 0); round++) {
-    const db = await freshDatabase(`e2e-${round}`);
-    const svc = await startService(db.url, receiver.url, true);
-    receiver.reset();
-    const started = performance.now();
-    const sent = await cannon(svc.url, 0, E2E);
-    let all = true;
-    try {
-      await receiver.waitForDistinct(sent.ok, 120_000);
-    } catch (error) {
-      all = false;
-      log(String(error));
-    }
-    const last = Math.max(...receiver.firstAt.values());
-    const seconds = (last - started) / 1000;
-    results.endToEnd.seconds.push(seconds);
-    results.endToEnd.paymentsPerSecond.push(receiver.firstAt.size / seconds);
-    results.endToEnd.allWebhooked.push(all && sent.ok === E2E && receiver.firstAt.size === E2E);
-    results.endToEnd.peakRssMb.push(memoryOf(svc.child.pid!)?.peakMb ?? NaN);
-    await svc.stop();
-    await db.drop();
-    log(`end-to-end round ${round}: ${E2E} payments, last webhook after ${seconds.toFixed(2)} s = ${Math.round(E2E / seconds)} payments/s`);
+    const bare = await bareCpu(E2E);
+    results.bareCpuUsPerRequest.push(bare.cpuUs);
+    log(`end-to-end round ${round}: bare node:http ${bare.cpuUs.toFixed(1)} µs CPU/request (${Math.round(bare.rps)} req/s)`);
+    for (const setup of SETUPS) results.endToEnd[setup.name]!.push(await endToEnd(setup, receiver, round));
   }
 
   // 3. ACK → webhook latency at half the maximum end-to-end load (or --rate).
   if (runs('latency')) {
-    const measured = median(results.endToEnd.paymentsPerSecond);
+    const measured = median((results.endToEnd[PRIMARY.name] ?? []).map((r) => r.paymentsPerSecond));
     const rate = Math.max(1, Math.floor((Number.isFinite(measured) ? measured : 5000) / 2));
     const db = await freshDatabase('latency');
     const svc = await startService(db.url, receiver.url, true);
@@ -240,7 +363,7 @@ async function main(): Promise<void> {
   // 5. Optional soak: RSS over a long run at half load.
   if (args.soak) {
     const minutes = parseDuration(args.soak) / 60_000;
-    const measured = median(results.endToEnd.paymentsPerSecond);
+    const measured = median((results.endToEnd[PRIMARY.name] ?? []).map((r) => r.paymentsPerSecond));
     const rate = Math.max(1, Math.floor((Number.isFinite(measured) ? measured : 5000) / 2));
     const db = await freshDatabase('soak');
     const svc = await startService(db.url, receiver.url, true);
@@ -279,11 +402,53 @@ function render(r: Results): string {
   const verdict = (ok: boolean | null) => (ok === null ? '—' : ok ? '✅ met' : '❌ not met');
   const acceptBare = median(r.accept.bare);
   const acceptSvc = median(r.accept.service);
-  const e2e = median(r.endToEnd.paymentsPerSecond);
-  const rows: string[][] = [
-    ['accept throughput', '≥ 0.5 × bare node:http', `${n(acceptSvc)} req/s vs bare ${n(acceptBare)} req/s = **${n(r.accept.ratio, 2)} ×**; every 202 committed: ${r.accept.committed.every(Boolean) ? 'yes' : 'NO'}`, verdict(r.accept.ratio >= 0.5 && r.accept.committed.every(Boolean))],
-    ['end-to-end', `≥ 10,000 payments/s for ${n(E2E)}, all webhooked`, `**${n(e2e)} payments/s** (first POST → last webhook: ${n(median(r.endToEnd.seconds), 2)} s); all webhooked: ${r.endToEnd.allWebhooked.every(Boolean) ? 'yes' : 'NO'}`, verdict(e2e >= 10_000 && r.endToEnd.allWebhooked.every(Boolean))],
-  ];
+  const bareCpu = median(r.bareCpuUsPerRequest);
+  const primary = r.endToEnd[PRIMARY.name] ?? [];
+  const of = (runs: EndToEndRun[], pick: (run: EndToEndRun) => number | null) => median(runs.map(pick).filter((x): x is number => x !== null));
+  const e2e = of(primary, (x) => x.paymentsPerSecond);
+  const cpu = of(primary, (x) => x.cpuUsPerPayment);
+  const allWebhooked = (runs: EndToEndRun[]) => runs.every((x) => x.allWebhooked);
+  const rows: string[][] = [];
+  if (primary.length > 0) {
+    rows.push([
+      '**CPU per payment, end to end**',
+      '≤ 6 × bare CPU per request',
+      `${n(cpu)} µs vs bare ${n(bareCpu, 1)} µs = **${n(cpu / bareCpu, 1)} ×**`,
+      verdict(cpu / bareCpu <= 6),
+    ]);
+  }
+  if (r.accept.service.length > 0) {
+    rows.push([
+      'accept throughput',
+      '≥ 0.5 × bare node:http',
+      `${n(acceptSvc)} req/s vs bare ${n(acceptBare)} req/s = **${n(r.accept.ratio, 2)} ×**; CPU ${n(median(r.accept.serviceCpuUs), 1)} vs ${n(median(r.accept.bareCpuUs), 1)} µs/request; every 202 committed: ${r.accept.committed.every(Boolean) ? 'yes' : 'NO'}`,
+      verdict(r.accept.ratio >= 0.5 && r.accept.committed.every(Boolean)),
+    ]);
+  }
+  if (primary.length > 0) {
+    rows.push([
+      'end-to-end',
+      `≥ 10,000 payments/s for ${n(E2E)}, all webhooked`,
+      `**${n(e2e)} payments/s** (first POST → last webhook: ${n(of(primary, (x) => x.seconds), 2)} s); all webhooked: ${allWebhooked(primary) ? 'yes' : 'NO'}`,
+      verdict(e2e >= 10_000 && allWebhooked(primary)),
+    ]);
+  }
+  const setupRows = Object.entries(r.endToEnd)
+    .filter(([, runs]) => runs.length > 0)
+    .map(([name, runs]) => {
+      const pps = of(runs, (x) => x.paymentsPerSecond);
+      const stmts = of(runs, (x) => x.statementsPerPayment);
+      const trips = of(runs, (x) => x.roundTripsPerPayment);
+      const dbCpu = of(runs, (x) => x.databaseCpuUsPerPayment);
+      return [
+        name,
+        `${n(pps)}${name === PRIMARY.name ? '' : ` (${n(pps / e2e, 2)} × ${PRIMARY.name})`}`,
+        `${n(of(runs, (x) => x.cpuUsPerPayment))} µs (${n(of(runs, (x) => x.cpuUsPerPayment) / bareCpu, 1)} × bare)`,
+        Number.isFinite(dbCpu) ? `${n(dbCpu)} µs` : '—',
+        Number.isFinite(stmts) ? `${n(stmts, 2)} / ${n(trips, 2)}` : '—',
+        allWebhooked(runs) ? 'yes' : 'NO',
+      ];
+    });
   if (r.latency) {
     rows.push([
       'ACK → webhook at half load',
@@ -292,7 +457,7 @@ function render(r: Results): string {
       verdict(r.latency.p99 <= r.latency.fixedDelayMs + 100),
     ]);
   }
-  rows.push(['peak RSS, end-to-end run', '—', `${n(median(r.endToEnd.peakRssMb))} MB`, '—']);
+  if (primary.length > 0) rows.push(['peak RSS, end-to-end run', '—', `${n(of(primary, (x) => x.peakRssMb))} MB`, '—']);
   if (r.big) {
     rows.push(['peak RSS with 1,000,000 payments stored', '≤ 200 MB', `**${n(r.big.peakRssMb)} MB** (after 5 s of load at 2,000/s)`, verdict(r.big.peakRssMb <= 200)]);
     rows.push(['start → ready, 1,000,000-payment store', '≤ 500 ms', `**${n(r.big.startToReadyMs)} ms** (process spawn → /ready answers 200)`, verdict(r.big.startToReadyMs <= 500)]);
@@ -309,6 +474,16 @@ function render(r: Results): string {
     '| measure | target | measured | |',
     '|---|---|---|---|',
     ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ...(setupRows.length > 0
+      ? [
+          '',
+          `End to end by setup (${n(E2E)} payments; medians of ${rounds} round(s); bare node:http: ${n(bareCpu, 1)} µs CPU/request):`,
+          '',
+          '| setup | payments/s | service CPU/payment | PostgreSQL CPU/payment | statements / round trips per payment | all webhooked |',
+          '|---|---|---|---|---|---|',
+          ...setupRows.map((row) => `| ${row.join(' | ')} |`),
+        ]
+      : []),
   ].join('\n');
 }
 

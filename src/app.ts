@@ -125,7 +125,7 @@ export class App {
       defaultWebhookUrl: webhook.url,
       unknownMid: config.payment.merchant.unknownMid,
     });
-    this.metrics = new Metrics(() => this.store.backlog());
+    this.metrics = new Metrics(() => this.store.backlog(), database.stats);
     this.sender = createSender({ timeoutMs: webhook.timeoutMs, connections: webhook.concurrency });
     this.dispatcher = new Dispatcher({
       store: this.store,

@@ -20,7 +20,19 @@ export interface Database {
   readonly caps: Capabilities;
   /** A human-readable description of where the data lives (no password). */
   readonly location: string;
+  /** Statements run and round trips made so far (the metrics and the benchmark read them). */
+  readonly stats: DatabaseStats;
   close(): Promise<void>;
+}
+
+/**
+ * What the store asked of its database: every statement it ran (BEGIN and
+ * COMMIT included) and, for a server database, every round trip to it. An
+ * in-process SQLite makes no round trips.
+ */
+export interface DatabaseStats {
+  statements: number;
+  roundTrips: number;
 }
 
 export interface OpenOptions {
@@ -62,10 +74,12 @@ function openSqlite(url: string, cwd = process.cwd()): Database {
     throw new DatabaseUnusable(`SQLite ${path}`, error);
   }
   const checkpointer = memory ? null : startCheckpointer(path);
-  const db = new Kysely<DB>({ dialect: new HamsterSqliteDialect(sqlite) });
+  const stats: DatabaseStats = { statements: 0, roundTrips: 0 };
+  const db = new Kysely<DB>({ dialect: new HamsterSqliteDialect(sqlite, stats) });
   return {
     db,
     caps: SQLITE,
+    stats,
     location: memory ? 'SQLite in memory' : `SQLite ${path}`,
     close: async () => {
       await checkpointer?.stop();
@@ -137,12 +151,50 @@ function openPostgres(url: string, poolSize: number): Database {
   // An idle client's error (the server restarted, say) must not crash the process;
   // the pool drops that client and the next query opens a new one.
   pool.on('error', () => undefined);
+  const stats: DatabaseStats = { statements: 0, roundTrips: 0 };
+  pool.on('connect', (client) => countQueries(client, stats));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
   return {
     db,
     caps: POSTGRES,
+    stats,
     location: `PostgreSQL ${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Counts what a pooled client sends: each query() is one round trip (the
+ * driver does not pipeline) carrying one statement — or, for a text with
+ * several statements and no parameters, as many as it holds.
+ */
+function countQueries(client: Pg.PoolClient, stats: DatabaseStats): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = typeof first === 'string' ? first : (first?.text ?? '');
+    stats.statements += args.length > 1 && args[1] !== undefined ? 1 : statementsIn(text);
+    stats.roundTrips += 1;
+    return query(...args);
+  };
+}
+
+/** Statements in a parameterless text: its semicolons outside quotes, plus an unterminated last one. */
+function statementsIn(text: string): number {
+  let n = 0;
+  let quote: string | null = null;
+  let tail = false;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      tail = true;
+    } else if (ch === ';') {
+      n++;
+      tail = false;
+    } else if (!/\s/.test(ch)) tail = true;
+  }
+  return n + (tail ? 1 : 0) || 1;
 }

@@ -27,7 +27,10 @@ const STATEMENT_CACHE_SIZE = 256;
 class SqliteConnection implements DatabaseConnection {
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
 
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly stats: { statements: number },
+  ) {}
 
   private statement(text: string): BetterSqlite3.Statement {
     let stmt = this.cache.get(text);
@@ -42,6 +45,7 @@ class SqliteConnection implements DatabaseConnection {
   }
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    this.stats.statements++;
     const stmt = this.statement(query.sql);
     const params = query.parameters as unknown[];
     if (stmt.reader) return Promise.resolve({ rows: stmt.all(params) as R[] });
@@ -76,8 +80,11 @@ class SqliteDriver implements Driver {
   private readonly connection: SqliteConnection;
   private release: (() => void) | null = null;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
-    this.connection = new SqliteConnection(db);
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    stats: { statements: number },
+  ) {
+    this.connection = new SqliteConnection(db, stats);
   }
 
   async init(): Promise<void> {}
@@ -112,9 +119,12 @@ class SqliteDriver implements Driver {
 }
 
 export class HamsterSqliteDialect implements Dialect {
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly stats: { statements: number } = { statements: 0 },
+  ) {}
   createDriver(): Driver {
-    return new SqliteDriver(this.db);
+    return new SqliteDriver(this.db, this.stats);
   }
   createQueryCompiler() {
     return new SqliteQueryCompiler();

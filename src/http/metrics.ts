@@ -5,6 +5,7 @@
  * Node.js process metrics.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DatabaseStats } from '../db/database.js';
 import type { HttpServer } from './server.js';
 
 export interface Backlog {
@@ -45,8 +46,29 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(backlog: () => Promise<Backlog>) {
+  constructor(backlog: () => Promise<Backlog>, database?: DatabaseStats) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hamster_' });
+    if (database) {
+      // Read from the database layer's own tally when scraped: no cost per statement here.
+      new Counter({
+        name: 'hamster_db_statements_total',
+        help: 'SQL statements run by the store (BEGIN and COMMIT included)',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(database.statements);
+        },
+      });
+      new Counter({
+        name: 'hamster_db_round_trips_total',
+        help: 'Round trips to a database server (0 for SQLite, which runs in the process)',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(database.roundTrips);
+        },
+      });
+    }
     // The backlog is read once per scrape, for both gauges.
     let reading: Promise<Backlog> | null = null;
     const read = () => (reading ??= backlog().finally(() => setImmediate(() => (reading = null))));
