@@ -1,9 +1,9 @@
 /**
  * Every configuration key hamster-pg understands: its default (the seed's),
  * how a raw value is read, and what is allowed. The key names and their
- * environment variables are a public contract (see README). A key's name is
- * written only here: its environment variable (envName), its flag (serve)
- * and its place in the Config (config.ts) are derived from it.
+ * environment variables are a public contract (see docs/configuration.md).
+ * A key's name is written only here: its environment variable (envName), its
+ * flag (serve) and its place in the Config (config.ts) are derived from it.
  */
 
 import {

@@ -32,7 +32,7 @@ export interface HamsterPgOptions {
   webhookUrl?: string;
   /** Makes outcomes repeat (payment.process.random-seed). */
   seed?: string | number;
-  /** Scenario rules, as in application.yml (see README, "Scripting outcomes"). */
+  /** Scenario rules, as in application.yml (see docs/scripting.md, "Scenario rules"). */
   scenarios?: ScenarioRule[];
   /** Merchants besides the default one. */
   merchants?: MerchantInput[];

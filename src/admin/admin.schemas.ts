@@ -1,7 +1,7 @@
 /**
  * The admin API's request bodies, as documented. The routes read them with
  * the parse functions of scenario.ts and merchant.ts — which name every
- * wrong field at once, in the words the README uses — so these schemas
+ * wrong field at once, in the words docs/scripting.md uses — so these schemas
  * describe the bodies for the document (and for clients generated from
  * it) rather than validate them.
  */

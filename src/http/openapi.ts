@@ -102,7 +102,7 @@ export function refineDocument(
         op.security = [{ adminBearer: [] }, { adminHeader: [] }];
         add('401', 'admin.token is set, and the request does not carry it');
       } else {
-        // Open on purpose: a sandbox's payment API takes any caller (README, "Who may call what").
+        // Open on purpose: a sandbox's payment API takes any caller (docs/operations.md, "Who may call what").
         op.security ??= [];
       }
       op.operationId ??= operationId(method, path);

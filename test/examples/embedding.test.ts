@@ -1,7 +1,7 @@
 /**
- * The README's example of hamster-pg inside a Vitest suite, as a user would
- * write it: import from 'hamster-pg', start it, script it, assert on the
- * webhooks your own receiver gets, stop it.
+ * The example of docs/embedding.md: hamster-pg inside a Vitest suite, as a
+ * user would write it: import from 'hamster-pg', start it, script it, assert
+ * on the webhooks your own receiver gets, stop it.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';

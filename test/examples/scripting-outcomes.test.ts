@@ -1,6 +1,6 @@
 /**
- * The README's "Scripting outcomes" walk-through is a script; it must run as
- * written (against the source, on free ports).
+ * The walk-through of docs/scripting.md ("A walk-through you can run") is a
+ * script; it must run as written (against the source, on free ports).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';

@@ -2,7 +2,7 @@
  * PortOne stores. A store is a merchant of the engine: its storeId is the
  * MID, its V2 API secret the merchant's API key, its webhook secret the
  * merchant's signing secret. The default one comes from the portone.* keys,
- * with test values that are documented (README, "PortOne").
+ * with test values that are documented (docs/portone.md).
  */
 import type { Merchant } from '../../merchants/merchant.js';
 

@@ -13,7 +13,7 @@ import type { TestApp } from '../../setup/app.js';
 import { startReceiver, type Receiver, type ReceivedRequest } from '../../setup/receiver.js';
 import type { Backend } from '../hamster-world/setup.js';
 
-/** The default store's documented test values (README, "PortOne"). */
+/** The default store's documented test values (docs/portone.md). */
 export const STORE_ID = 'store-hamster-pg-test';
 export const API_SECRET = 'hamster-pg-portone-test-api-secret';
 export const WEBHOOK_SECRET = 'whsec_aGFtc3Rlci1wZyBwb3J0b25lIHdlYmhvb2sgdGVzdCE=';
