@@ -148,6 +148,7 @@ export class App {
       batchSize: polling.batchSize,
       decide,
       onFinalized: (finalized) => this.engineEvents.emit({ type: 'finalized', payments: finalized.map((f) => f.payment) }),
+      handOff: this.dispatcher,
       log,
     });
 

@@ -5,11 +5,11 @@
  * A claim increments `attempt_count`; completing an attempt checks it, so a
  * sender whose lease was taken over cannot overwrite the newer claim.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
-import { lazyPrepared } from '../db/prepared.js';
+import { type Kysely, type Selectable } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB, WebhookDeliveriesTable } from '../db/schema.js';
 import { insertAttempts, type AttemptResult } from './attempt.repository.js';
+import { moveDeliveriesOn } from './bulk.sql.js';
 import type { EventStatus } from '../payments/payment.js';
 
 export type { Attempt, AttemptResult } from './attempt.repository.js';
@@ -163,56 +163,31 @@ export async function claimDueDeliveries(
  * Records attempts and moves their deliveries on, each only if its sender
  * still holds the claim it made (same attempt number, still SENDING). Returns,
  * for each, whether the claim was still held; every attempt is logged either
- * way. Many at once: one INSERT for the log, and a statement built once for
- * each delivery's update.
+ * way. Many at once: one INSERT for the log, one UPDATE for the moves.
  */
 export async function completeAttempts(
   db: Kysely<DB>,
+  caps: Capabilities,
   items: ReadonlyArray<{ delivery: Delivery; result: AttemptResult; next: NextState }>,
 ): Promise<boolean[]> {
   if (items.length === 0) return [];
   await insertAttempts(db, items);
-  const held: boolean[] = [];
-  for (const { delivery, result, next } of items) {
-    const updated = await moveOn(db as Kysely<unknown>, {
-      id: delivery.id,
-      attempt: delivery.attemptCount,
-      state: next.state,
-      dueAt: next.state === 'PENDING' ? next.dueAt : delivery.dueAt,
-      deliveredAt: next.state === 'DELIVERED' ? next.at : null,
-      code: result.responseCode,
-      error: result.error,
-    });
-    held.push((updated.numAffectedRows ?? 0n) > 0n);
-  }
-  return held;
+  const moved = await moveDeliveriesOn<{ id: number | string }>(
+    db,
+    caps,
+    items.map(({ delivery, result, next }) => [
+      delivery.id,
+      delivery.attemptCount,
+      next.state,
+      next.state === 'PENDING' ? next.dueAt : delivery.dueAt,
+      next.state === 'DELIVERED' ? next.at : null,
+      result.responseCode,
+      result.error,
+    ]),
+  );
+  const ids = new Set(moved.map((r) => Number(r.id)));
+  return items.map(({ delivery }) => ids.has(delivery.id));
 }
-
-/** One attempt; see completeAttempts. */
-export async function completeAttempt(
-  db: Kysely<DB>,
-  args: { delivery: Delivery; result: AttemptResult; next: NextState },
-): Promise<boolean> {
-  const [held] = await completeAttempts(db, [args]);
-  return held!;
-}
-
-const moveOn = lazyPrepared<{
-  id: number;
-  attempt: number;
-  state: string;
-  dueAt: number;
-  deliveredAt: number | null;
-  code: number | null;
-  error: string | null;
-}>((db, p) =>
-  (db as Kysely<DB>)
-    .updateTable('webhook_deliveries')
-    .set({ state: p('state'), due_at: p('dueAt'), delivered_at: p('deliveredAt'), last_response_code: p('code'), last_error: p('error') })
-    .where('id', '=', p('id'))
-    .where(sql.ref('state'), '=', sql.lit('SENDING'))
-    .where('attempt_count', '=', p('attempt')),
-);
 
 /**
  * Claims one particular delivery now if it is waiting — for a retry

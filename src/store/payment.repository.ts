@@ -8,6 +8,7 @@ import type { Capabilities } from '../db/capabilities.js';
 import type { DB, PaymentProcessesTable } from '../db/schema.js';
 import { lazyPrepared } from '../db/prepared.js';
 import type { DecidedBy, Outcome, PaymentProcess, PaymentStatus } from '../payments/payment.js';
+import { recordWebhookResults as recordResults } from './bulk.sql.js';
 import { pendingPayment, toPaymentProcess, type NewPaymentRow } from './payment.rows.js';
 
 export { toPaymentProcess, type NewPaymentRow } from './payment.rows.js';
@@ -211,23 +212,25 @@ export async function cancelPaymentProcess(
 }
 
 /**
- * After a webhook attempt: the receiver's last HTTP code, and the time of the
- * first successful (2xx) delivery, which is never moved afterwards (a null
- * `deliveredAt` leaves it as it is).
+ * After webhook attempts: each payment's receiver's last HTTP code, and the
+ * time of its first successful (2xx) delivery, which is never moved
+ * afterwards. Attempts are given in the order they finished; several of one
+ * payment (a duplicated webhook) fold into one row — the last code, the first
+ * delivery time — so one statement updates each payment once.
  */
-export async function recordWebhookResult(
+export async function recordWebhookResults(
   db: Kysely<DB>,
-  args: { paymentId: number; responseCode: number | null; deliveredAt: number | null },
+  caps: Capabilities,
+  attempts: ReadonlyArray<{ paymentId: number; responseCode: number | null; deliveredAt: number | null }>,
 ): Promise<void> {
-  await webhookResult(db as Kysely<unknown>, { id: args.paymentId, code: args.responseCode, deliveredAt: args.deliveredAt });
+  const byPayment = new Map<number, [number, number | null, number | null]>();
+  for (const { paymentId, responseCode, deliveredAt } of attempts) {
+    const row = byPayment.get(paymentId);
+    if (row === undefined) byPayment.set(paymentId, [paymentId, responseCode, deliveredAt]);
+    else {
+      row[1] = responseCode;
+      row[2] ??= deliveredAt;
+    }
+  }
+  await recordResults(db, caps, [...byPayment.values()]);
 }
-
-const webhookResult = lazyPrepared<{ id: number; code: number | null; deliveredAt: number | null }>((db, p) =>
-  (db as Kysely<DB>)
-    .updateTable('payment_processes')
-    .set((eb) => ({
-      webhook_response_code: p('code'),
-      webhook_sent_at: eb.fn.coalesce('webhook_sent_at', eb.val(p<number | null>('deliveredAt'))),
-    }))
-    .where('id', '=', p('id')),
-);

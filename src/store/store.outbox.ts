@@ -123,16 +123,19 @@ export class OutboxStore extends ContractQueries {
 
   /** Many attempts in one transaction (the dispatcher group-commits what finished in the same moment). */
   completeAttempts(items: ReadonlyArray<{ delivery: deliveries.Delivery; result: deliveries.AttemptResult; next: deliveries.NextState }>): Promise<boolean[]> {
-    return this.o.database.db.transaction().execute(async (trx) => {
-      const held = await deliveries.completeAttempts(trx, items);
-      for (const { delivery, result, next } of items) {
-        if (delivery.paymentId === null) continue; // a store event: no payment to update
-        await payments.recordWebhookResult(trx, {
-          paymentId: delivery.paymentId,
-          responseCode: result.responseCode,
-          deliveredAt: next.state === 'DELIVERED' ? next.at : null,
-        });
-      }
+    const { db, caps } = this.o.database;
+    return db.transaction().execute(async (trx) => {
+      const held = await deliveries.completeAttempts(trx, caps, items);
+      await payments.recordWebhookResults(
+        trx,
+        caps,
+        // (A store event has no payment to update.)
+        items.flatMap(({ delivery, result, next }) =>
+          delivery.paymentId === null
+            ? []
+            : [{ paymentId: delivery.paymentId, responseCode: result.responseCode, deliveredAt: next.state === 'DELIVERED' ? next.at : null }],
+        ),
+      );
       return held;
     });
   }

@@ -5,6 +5,7 @@
  * response that replays it commit together — and owns identifier generation
  * with its collision retries. Workers, routes and the trigger use nothing else.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { StoreUnavailable } from '../errors.js';
 import { type Cancellation, type DecidedBy, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
@@ -14,6 +15,7 @@ import { firstAttemptAt } from '../webhooks/backoff.js';
 import { scriptedDeliveries } from '../webhooks/outbox-plan.js';
 import { webhookIdFor } from '../webhooks/signing.js';
 import { AcceptQueue } from './accept-queue.js';
+import { finalizeClaimed } from './bulk.sql.js';
 import * as cancellations from './cancellation.repository.js';
 import * as deliveries from './delivery.repository.js';
 import * as finalPayments from './final-payment.repository.js';
@@ -166,10 +168,69 @@ export class Store extends OutboxStore {
             won.map((f) => f.payment),
           );
           const made = await deliveries.createDeliveries(trx, won.flatMap((w) => w.owed));
-          return won.map(({ payment }) => {
-            const own = made.filter((d) => d.paymentId === payment.id);
-            return { payment, delivery: own[0]!, deliveries: own };
+          return withDeliveries(
+            won.map((w) => w.payment),
+            made,
+          );
+        });
+      } catch (error) {
+        if (attempt >= APPROVAL_TRIES || !caps.isUniqueViolation(error, 'payment_processes', 'approval_no')) throw error;
+      }
+    }
+  }
+
+  /**
+   * The scheduler's pass over one batch, in one transaction: claim up to
+   * `limit` payments — first those whose PROCESSING lease ran out (their
+   * worker died), then PENDING ones, oldest first — each a compare-and-set to
+   * PROCESSING under a new claim token; decide each; and finalize them, a
+   * compare-and-set from PROCESSING under that token, with their `payments`
+   * rows and webhook deliveries. PROCESSING keeps its meaning (claimed by
+   * this worker, being decided, fenced by the token), but it commits with the
+   * outcome: one commit per batch instead of two, and one set-based UPDATE
+   * for the outcomes instead of one per payment. Up to `handOff` deliveries
+   * due now start claimed by this instance: the caller sends them at once.
+   */
+  async processBatch(
+    limit: number,
+    decide: (payment: PaymentProcess) => Outcome,
+    handOff: number,
+  ): Promise<{ claimed: number; reclaimed: PaymentProcess[]; finalized: Finalized[] }> {
+    const { db, caps } = this.o.database;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const now = this.o.clock();
+          const args = { limit, now, token: randomUUID(), by: this.o.instanceId };
+          const reclaimed = await payments.reclaimExpiredPayments(trx, caps, { ...args, startedBefore: now - this.o.leaseMs });
+          const fresh = reclaimed.length < limit ? await payments.claimPendingPayments(trx, caps, { ...args, limit: limit - reclaimed.length }) : [];
+          const claimed = reclaimed.length === 0 ? fresh : [...reclaimed, ...fresh];
+          if (claimed.length === 0) return { claimed: 0, reclaimed, finalized: [] };
+          let free = handOff;
+          const leaseUntil = now + this.deliveryLeaseMs;
+          const planned = claimed.map((payment) => {
+            const outcome = decide(payment);
+            const approvalNo = outcome.status === 'SUCCESS' ? this.o.approvals.next(now) : null;
+            const final = finalState(payment, outcome, approvalNo, now, decider(payment, 'AUTO'));
+            const base = { ...this.deliveryFor(final, outcome.status, 'AUTO'), now };
+            const owed = scriptedDeliveries(base, payment.effect, this.o.retry).map((d) =>
+              free > 0 && !d.held && (d.dueAt ?? now) <= now ? (free--, { ...d, claimedUntil: leaseUntil, claimedBy: args.by }) : d,
+            );
+            return { final, owed };
           });
+          const won = await finalizeClaimed<{ id: number | string }>(
+            trx,
+            caps,
+            planned.map(({ final: f }) => [f.id, args.token, f.status, f.approvalNo, f.failReason, f.decidedBy, now]),
+          );
+          const ids = new Set(won.map((r) => Number(r.id)));
+          const done = ids.size === planned.length ? planned : planned.filter((p) => ids.has(p.final.id));
+          await finalPayments.insertFinalPayments(
+            trx,
+            done.map((p) => p.final),
+          );
+          const made = await deliveries.createDeliveries(trx, done.flatMap((p) => p.owed));
+          return { claimed: claimed.length, reclaimed, finalized: withDeliveries(done.map((p) => p.final), made) };
         });
       } catch (error) {
         if (attempt >= APPROVAL_TRIES || !caps.isUniqueViolation(error, 'payment_processes', 'approval_no')) throw error;
@@ -250,7 +311,7 @@ function decider(payment: PaymentProcess, origin: deliveries.DeliveryOrigin): De
 }
 
 /** The payment as finalizing it will leave it (what its webhook announces). */
-function finalState(payment: PaymentProcess, outcome: Outcome, approvalNo: string | null, now: number): PaymentProcess {
+function finalState(payment: PaymentProcess, outcome: Outcome, approvalNo: string | null, now: number, decidedBy: DecidedBy | null = null): PaymentProcess {
   return {
     ...payment,
     status: outcome.status,
@@ -258,6 +319,22 @@ function finalState(payment: PaymentProcess, outcome: Outcome, approvalNo: strin
     failReason: outcome.status === 'FAILED' ? outcome.reason : null,
     processedAt: now,
     processingStartedAt: payment.processingStartedAt ?? now,
+    decidedBy: decidedBy ?? payment.decidedBy,
   };
+}
+
+/** Each finalized payment with the deliveries it owes (made in the order of the payments). */
+function withDeliveries(finalized: readonly PaymentProcess[], made: readonly deliveries.Delivery[]): Finalized[] {
+  const byPayment = new Map<number, deliveries.Delivery[]>();
+  for (const d of made) {
+    if (d.paymentId === null) continue;
+    const own = byPayment.get(d.paymentId);
+    if (own) own.push(d);
+    else byPayment.set(d.paymentId, [d]);
+  }
+  return finalized.map((payment) => {
+    const own = byPayment.get(payment.id) ?? [];
+    return { payment, delivery: own[0]!, deliveries: own };
+  });
 }
 

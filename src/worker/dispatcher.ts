@@ -37,6 +37,8 @@ export class Dispatcher {
   private stopped = false;
   /** Attempts made so far (processNow reports how many a pass made). */
   private attempts = 0;
+  /** Slots promised to sends handed in (reserve/sendReserved): not for the pump to fill. */
+  private reserved = 0;
 
   /** Attempts finished in the same moment are recorded in one transaction. */
   private readonly completions: Batcher<{ delivery: Delivery; result: AttemptResult; next: NextState }, boolean>;
@@ -66,19 +68,45 @@ export class Dispatcher {
     this.attempts++;
     if (held && next.state === 'DELIVERED' && !delivery.reorder) await this.o.onDelivered?.(delivery);
     if (held) this.o.onAttempt?.({ delivery, result, next });
-    const fields = {
+    const log = this.o.log;
+    const fields = () => ({
       tid: delivery.tid,
       deliveryId: delivery.id,
       attempt: delivery.attemptCount,
       responseCode: result.responseCode,
       durationMs: result.durationMs,
-    };
-    if (!held) this.o.log.warn(fields, 'webhook attempt finished after its claim was taken over');
-    else if (next.state === 'DELIVERED') this.o.log.info(fields, 'webhook delivered');
-    else if (next.state === 'PENDING') {
-      this.o.log.warn({ ...fields, error: result.error, retryAt: new Date(next.dueAt).toISOString() }, 'webhook not delivered; will retry');
-    } else this.o.log.warn({ ...fields, error: result.error }, 'webhook not delivered; no attempt left (DEAD)');
+    });
+    if (!held) log.warn(fields(), 'webhook attempt finished after its claim was taken over');
+    else if (next.state === 'DELIVERED') {
+      if (log.isLevelEnabled('info')) log.info(fields(), 'webhook delivered');
+    } else if (next.state === 'PENDING') {
+      log.warn({ ...fields(), error: result.error, retryAt: new Date(next.dueAt).toISOString() }, 'webhook not delivered; will retry');
+    } else log.warn({ ...fields(), error: result.error }, 'webhook not delivered; no attempt left (DEAD)');
     return { delivery, result, next };
+  }
+
+  /** Slots free for sends now (none once stopped). */
+  private free(): number {
+    return this.stopped ? 0 : Math.max(0, this.o.concurrency - this.inFlight.size - this.reserved);
+  }
+
+  /** Reserves up to `max` free slots for deliveries the caller will hand in already claimed; returns how many. */
+  reserve(max: number): number {
+    const granted = Math.min(max, this.free());
+    this.reserved += granted;
+    return granted;
+  }
+
+  /** Sends a claimed delivery in a slot reserved for it. */
+  sendReserved(delivery: Delivery): void {
+    this.reserved--;
+    this.send(delivery);
+  }
+
+  /** Gives back reserved slots that were not used. */
+  release(slots: number): void {
+    this.reserved -= slots;
+    this.scheduleRefill();
   }
 
   /** Sends one claimed delivery in the background, tracked like the dispatcher's own sends (a stop waits for it). */
@@ -102,7 +130,7 @@ export class Dispatcher {
       do {
         this.again = false;
         while (!this.stopped) {
-          const free = this.o.concurrency - this.inFlight.size;
+          const free = this.free();
           if (free <= 0) break;
           const batch = await this.o.store.claimDueDeliveries(free);
           for (const delivery of batch) this.track(this.deliver(delivery));

@@ -247,7 +247,9 @@ describe('webhook delivery', () => {
   it('takes back a delivery whose sender died mid-send (its lease ran out)', async () => {
     t = await startTestApp({ 'payment.process.success-rate': 100 });
     const [tid] = await acceptMany(t, 1);
-    await t.app.processor.runOnce();
+    // Finalized with no slot handed to a sender: the webhook waits, PENDING.
+    const { finalized } = await t.app.store.processBatch(10, () => ({ status: 'SUCCESS' }), 0);
+    expect(finalized[0]!.delivery).toMatchObject({ tid, state: 'PENDING', attemptCount: 0 });
     // A sender claims it… and dies before recording anything.
     const [claimed] = await t.app.store.claimDueDeliveries(10);
     expect(claimed!.tid).toBe(tid);
@@ -258,5 +260,34 @@ describe('webhook delivery', () => {
     expect(t.receiver.requests).toHaveLength(1);
     const [delivery] = await t.app.store.listDeliveries(claimed!.paymentId!);
     expect(delivery).toMatchObject({ state: 'DELIVERED', attemptCount: 2 });
+  });
+
+  it('takes back a webhook handed to a sender with its finalization, when that sender died before sending it', async () => {
+    t = await startTestApp({ 'payment.process.success-rate': 100 });
+    const [tid] = await acceptMany(t, 1);
+    // The scheduler's batch commits the webhook already claimed for a sender (a slot handed in)…
+    const { finalized } = await t.app.store.processBatch(10, () => ({ status: 'SUCCESS' }), 1);
+    const handed = finalized[0]!.delivery;
+    expect(handed).toMatchObject({ tid, state: 'SENDING', attemptCount: 1 });
+    // …which dies before sending it: nobody else takes it while the lease holds.
+    await t.app.dispatcher.runOnce();
+    expect(t.receiver.requests).toHaveLength(0);
+    await t.app.database.db.updateTable('webhook_deliveries').set({ due_at: Date.now() - 1 }).execute();
+    await t.app.dispatcher.runOnce();
+    expect(t.receiver.requests).toHaveLength(1);
+    const [delivery] = await t.app.store.listDeliveries(handed.paymentId!);
+    expect(delivery).toMatchObject({ state: 'DELIVERED', attemptCount: 2 });
+  });
+
+  it('hands the webhooks of a batch straight to free sender slots, and leaves the rest to the outbox', async () => {
+    t = await startTestApp({ 'payment.process.success-rate': 100, 'payment.webhook.concurrency': 2 });
+    await acceptMany(t, 5);
+    const { finalized } = await t.app.store.processBatch(10, () => ({ status: 'SUCCESS' }), 2);
+    expect(finalized.map((f) => f.delivery.state).sort()).toEqual(['PENDING', 'PENDING', 'PENDING', 'SENDING', 'SENDING']);
+    // Through the processor: with the dispatcher's two slots free, two go at once; all five arrive.
+    const tids = await acceptMany(t, 5, 'P');
+    await t.app.processNow();
+    const received = new Set(t.receiver.requests.map((r) => (r.json as { transactionId: string }).transactionId));
+    expect(tids.filter((tid) => !received.has(tid))).toEqual([]);
   });
 });

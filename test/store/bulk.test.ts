@@ -1,0 +1,109 @@
+/**
+ * The set-based statements of the hot path (store/bulk.sql.ts) on a real
+ * database: each keeps its compare-and-set row by row, answers with the rows
+ * that changed, and — on SQLite — looks each row up by its primary key
+ * rather than scanning a state index (a plan that once made one of them
+ * cost more than everything else together). Runs once per backend.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { finalizeClaimed, moveDeliveriesOn, recordWebhookResults } from '../../src/store/bulk.sql.js';
+import { recordWebhookResults as recordFolded } from '../../src/store/payment.repository.js';
+import type { Store } from '../../src/store/store.js';
+import { backends, makeStore, sqliteBackend } from '../setup/store.js';
+
+const PLAN = { profile: 'seed', webhookUrl: 'http://127.0.0.1:1/hook', mid: null, scenario: null, effect: null };
+
+describe.each(backends())('set-based statements on $name', (backend) => {
+  let opened: Awaited<ReturnType<typeof backend.open>>;
+  let database: Database;
+  let store: Store;
+  const now = new Date(2026, 1, 5, 10, 0, 0).getTime();
+
+  beforeEach(async () => {
+    opened = await backend.open();
+    database = opened.database;
+    store = makeStore(database, { clock: () => now });
+  });
+  afterEach(async () => {
+    await database.close();
+    await opened.drop();
+  });
+
+  const accept = async (n: number) => {
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) ids.push((await store.acceptPayment({ orderId: `O${i}`, userPublicId: 'U', amount: 100 + i, echo: null }, PLAN)).id);
+    return ids;
+  };
+  const statusOf = async (id: number) =>
+    (await database.db.selectFrom('payment_processes').select(['status', 'approval_no', 'decided_by']).where('id', '=', id).executeTakeFirstOrThrow());
+
+  it('finalizes only the payments still PROCESSING under the token given, and answers with those', async () => {
+    const [a, b, c] = await accept(3);
+    const { claimed } = await store.claimPending(2); // a and b, one token
+    const token = claimed[0]!.claimToken!;
+    expect(claimed.map((p) => p.id)).toEqual([a, b]);
+    const won = await finalizeClaimed<{ id: number | string }>(database.db, database.caps, [
+      [a, token, 'SUCCESS', '00000000000000000001', null, 'random', now],
+      [b, 'another-token', 'FAILED', null, 'LIMIT_EXCEEDED', 'rule', now], // fenced out
+      [c, token, 'SUCCESS', '00000000000000000002', null, 'random', now], // still PENDING: not ours
+    ]);
+    expect(won.map((r) => Number(r.id))).toEqual([a]);
+    expect(await statusOf(a!)).toEqual({ status: 'SUCCESS', approval_no: '00000000000000000001', decided_by: 'random' });
+    expect((await statusOf(b!)).status).toBe('PROCESSING');
+    expect((await statusOf(c!)).status).toBe('PENDING');
+  });
+
+  it('moves deliveries on only while their sender holds the claim (still SENDING, same attempt)', async () => {
+    await accept(2);
+    const { finalized } = await store.processBatch(10, () => ({ status: 'SUCCESS' }), 0);
+    const [d1, d2] = await store.claimDueDeliveries(10);
+    const moved = await moveDeliveriesOn<{ id: number | string }>(database.db, database.caps, [
+      [d1!.id, d1!.attemptCount, 'DELIVERED', d1!.dueAt, now, 200, null],
+      [d2!.id, d2!.attemptCount + 1, 'DEAD', d2!.dueAt, null, 500, 'no'], // a claim that was taken over
+    ]);
+    expect(moved.map((r) => Number(r.id))).toEqual([d1!.id]);
+    const states = await database.db.selectFrom('webhook_deliveries').select(['id', 'state', 'last_response_code']).orderBy('id').execute();
+    expect(states.map((s) => [Number(s.id), s.state, s.last_response_code])).toEqual([
+      [d1!.id, 'DELIVERED', 200],
+      [d2!.id, 'SENDING', null],
+    ]);
+    expect(finalized).toHaveLength(2);
+  });
+
+  it('folds several attempts of one payment: the last code, the first delivery time, never moved once set', async () => {
+    const [a, b] = await accept(2);
+    await recordFolded(database.db, database.caps, [
+      { paymentId: a!, responseCode: 500, deliveredAt: null },
+      { paymentId: a!, responseCode: 200, deliveredAt: now + 1 },
+      { paymentId: a!, responseCode: 204, deliveredAt: now + 2 },
+      { paymentId: b!, responseCode: 503, deliveredAt: null },
+    ]);
+    await recordWebhookResults(database.db, database.caps, [[a, 410, now + 3]]);
+    const rows = await database.db.selectFrom('payment_processes').select(['id', 'webhook_response_code', 'webhook_sent_at']).orderBy('id').execute();
+    expect(rows.map((r) => [Number(r.id), r.webhook_response_code, r.webhook_sent_at === null ? null : Number(r.webhook_sent_at)])).toEqual([
+      [a, 410, now + 1],
+      [b, 503, null],
+    ]);
+  });
+});
+
+describe('set-based statements on SQLite: the plan', () => {
+  it('looks every row up by its primary key, never by scanning a state index', async () => {
+    const { database, drop } = await sqliteBackend.open();
+    try {
+      const file = (database.location.replace(/^SQLite /, ''));
+      const raw = new BetterSqlite3(file, { readonly: true });
+      for (const statement of [finalizeClaimed, moveDeliveriesOn, recordWebhookResults]) {
+        const plan = (raw.prepare(`explain query plan ${statement.text('sqlite')}`).all('[]') as Array<{ detail: string }>).map((r) => r.detail);
+        expect(plan.some((d) => /SEARCH \w+ USING INTEGER PRIMARY KEY/.test(d)), plan.join(' | ')).toBe(true);
+        expect(plan.filter((d) => /USING (COVERING )?INDEX/.test(d)), plan.join(' | ')).toEqual([]);
+      }
+      raw.close();
+    } finally {
+      await database.close();
+      await drop();
+    }
+  });
+});
