@@ -81,20 +81,42 @@ export async function createDelivery(db: Kysely<DB>, args: NewDeliveryArgs): Pro
   return delivery!;
 }
 
-/** Many new deliveries in one statement; returned in the order given. */
+/**
+ * Many new deliveries in one statement; returned in the order given. Only
+ * the ids are read back (ids are given in the order of the VALUES); the rest
+ * is what was written.
+ */
 export async function createDeliveries(db: Kysely<DB>, list: readonly NewDeliveryArgs[]): Promise<Delivery[]> {
   if (list.length === 0) return [];
-  const rows = await db
-    .insertInto('webhook_deliveries')
-    .values(list.map(deliveryRow))
-    .returningAll()
-    .execute();
-  // RETURNING order is not promised; ids are, in the order of the VALUES.
-  return rows.map(toDelivery).sort((a, b) => a.id - b.id);
+  const rows = list.map(deliveryRow);
+  const made = await db.insertInto('webhook_deliveries').values(rows).returning('id').execute();
+  const ids = made.map((r) => Number(r.id)).sort((a, b) => a - b);
+  return rows.map((row, i) => ({
+    id: ids[i]!,
+    paymentId: row.payment_process_id,
+    tid: row.tid,
+    profile: row.profile,
+    webhookId: row.webhook_id,
+    eventStatus: row.event_status,
+    origin: row.origin,
+    mid: row.mid,
+    badSignature: row.bad_signature === 1,
+    reorder: row.reorder === 1,
+    url: row.url,
+    payload: row.payload,
+    state: row.state,
+    attemptCount: row.attempt_count,
+    dueAt: row.due_at,
+    createdAt: row.created_at,
+    deliveredAt: null,
+    lastResponseCode: null,
+    lastError: null,
+  }));
 }
 
 function deliveryRow(args: NewDeliveryArgs) {
   const claimed = args.claimedUntil !== undefined;
+  const state: DeliveryState = claimed ? 'SENDING' : args.held ? 'HELD' : 'PENDING';
   return {
     payment_process_id: args.paymentId,
     tid: args.tid,
@@ -104,7 +126,7 @@ function deliveryRow(args: NewDeliveryArgs) {
     origin: args.origin,
     url: args.url,
     payload: args.payload,
-    state: claimed ? 'SENDING' : args.held ? 'HELD' : 'PENDING',
+    state,
     mid: args.mid,
     bad_signature: args.badSignature ? 1 : 0,
     reorder: args.reorder ? 1 : 0,
