@@ -1,5 +1,8 @@
 // The HTTP API the dashboard reads and the actions it sends, with the shapes
-// it relies on. Every failure becomes an ApiError carrying the problem's detail.
+// it relies on. Every failure becomes an ApiError carrying the problem's detail
+// (as the service words it; only what the dashboard says itself is translated).
+
+import { t } from './i18n.js';
 
 /** @typedef {'PENDING' | 'PROCESSING' | 'SUCCESS' | 'FAILED' | 'CANCELLED'} PaymentStatus */
 
@@ -96,12 +99,8 @@
 /** @typedef {{ status?: string, from?: string, to?: string, orderId?: string, tid?: string, mid?: string, profile?: string }} Filters */
 
 export const STATUSES = /** @type {const} */ (['PENDING', 'PROCESSING', 'SUCCESS', 'FAILED', 'CANCELLED']);
-/** The wire contracts (profiles) the service speaks, with how the dashboard names them. */
-export const PROFILES = /** @type {const} */ ([
-  ['seed', 'seed (/api/payment)'],
-  ['hamster-world', 'hamster-world (/api/payment-process)'],
-  ['portone', 'PortOne V2 (its own port)'],
-]);
+/** The wire contracts (profiles) the service speaks (the catalog's `profile.*` describes each). */
+export const PROFILES = /** @type {const} */ (['seed', 'hamster-world', 'portone']);
 
 /** A failed call: `message` is the problem's detail (or what went wrong on the way). */
 export class ApiError extends Error {
@@ -131,7 +130,7 @@ export async function call(path, init) {
   try {
     res = await fetch(path, { headers: { accept: 'application/json' }, ...init });
   } catch {
-    throw new ApiError('The service does not answer (is it running?)', 0, null);
+    throw new ApiError(t('api.noAnswer'), 0, null);
   }
   const text = await res.text();
   /** @type {unknown} */
@@ -179,7 +178,7 @@ export async function getTransaction(tid) {
   // The operator's view (with the contract it came through), whatever contract took it.
   const page = /** @type {PaymentPage} */ (await call(`/api/payments?${new URLSearchParams({ tid, limit: '1' })}`));
   const found = page.items[0];
-  if (!found) throw new ApiError(`No payment with tid ${tid}`, 404, 'PAYMENT_NOT_FOUND');
+  if (!found) throw new ApiError(t('api.noPayment', { tid }), 404, 'PAYMENT_NOT_FOUND');
   return found;
 }
 

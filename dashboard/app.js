@@ -1,8 +1,10 @@
 // The dashboard: hash routes (#/?filters for the list, #/tx/<tid> for one
 // transaction, #/webhooks?state=… and #/webhooks/<id> for the webhook
-// inspector), the live connection, and the header.
+// inspector), the live connection, and the header with its language switch
+// (?lang=en|ko before the hash; see i18n.js).
 
 import { byId, h } from './dom.js';
+import { LANGS, lang, languageHref, localizeDocument, t } from './i18n.js';
 import { createList, stateFromParams } from './list.js';
 import { createNewPaymentForm } from './new-payment.js';
 import { createRulesEditor } from './rules.js';
@@ -12,6 +14,8 @@ import { createTransactionView } from './transaction.js';
 import { createDeliveryView } from './delivery.js';
 import { createWebhookList } from './webhooks.js';
 
+localizeDocument(document);
+document.title = t('app.title');
 const main = byId('main', HTMLElement);
 connectLive(byId('live', HTMLElement), byId('live-text', HTMLElement));
 
@@ -23,7 +27,7 @@ const rules = createRulesEditor();
 const home = h(
   'div',
   { class: 'home' },
-  h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Payments dashboard'),
+  h('h1', { class: 'visually-hidden', tabindex: '-1' }, t('app.heading')),
   overview.element,
   h('div', { class: 'tools' }, newPayment.element, rules.element),
   list.element,
@@ -72,8 +76,19 @@ function routeWebhooks(hash) {
   return true;
 }
 
+/** The language switch: this route in each language (a reload with another ?lang=). */
+function updateLanguageLinks() {
+  for (const l of LANGS) {
+    const link = byId(`lang-${l}`, HTMLAnchorElement);
+    link.href = languageHref(l);
+    if (l === lang) link.setAttribute('aria-current', 'true');
+    else link.removeAttribute('aria-current');
+  }
+}
+
 function route() {
   const hash = location.hash;
+  updateLanguageLinks();
   if (routeWebhooks(hash)) return;
   if (view === 'webhooks') webhooks.hide();
   if (view === 'delivery') delivery.hide();
@@ -94,7 +109,7 @@ function route() {
     if (view === 'tx') tx.hide();
     view = 'list';
     const query = hash.startsWith('#/?') ? hash.slice(3) : '';
-    document.title = 'hamster-pg dashboard';
+    document.title = t('app.title');
     if (main.firstElementChild !== home) {
       main.replaceChildren(home);
       overview.start();

@@ -4,6 +4,7 @@
 
 import { ApiError } from './api.js';
 import { breakableId, debounce, h, orDash, timeEl } from './dom.js';
+import { formatNumber, t, tParts } from './i18n.js';
 import { onLive } from './live.js';
 import { deliveryBadge } from './webhooks.js';
 import { getDelivery, resendDelivery } from './webhooks-api.js';
@@ -13,19 +14,19 @@ import { getDelivery, resendDelivery } from './webhooks-api.js';
 
 /** @param {{ backHash: () => string }} options */
 export function createDeliveryView(options) {
-  const heading = h('h1', { tabindex: '-1' }, 'Webhook delivery');
-  const back = h('a', { href: '#/webhooks', class: 'back' }, '← Webhook deliveries');
-  const loading = h('p', { class: 'loading' }, 'Loading the delivery…');
+  const heading = h('h1', { tabindex: '-1' }, t('dlv.heading'));
+  const back = h('a', { href: '#/webhooks', class: 'back' }, t('dlv.back'));
+  const loading = h('p', { class: 'loading' }, t('dlv.loading'));
   const problem = h('p', { class: 'msg msg-error', role: 'alert', hidden: true });
   const fields = h('dl', { class: 'fields' });
-  const resend = h('button', { type: 'button', class: 'button button-primary' }, 'Resend');
+  const resend = h('button', { type: 'button', class: 'button button-primary' }, t('dlv.resend'));
   const message = h('p', { class: 'msg', role: 'status', 'aria-live': 'polite' });
   const attempts = h('ol', { class: 'wh-attempts' });
   const body = h(
     'div',
     { hidden: true },
-    h('section', { class: 'card', 'aria-labelledby': 'wh-details' }, h('h2', { id: 'wh-details' }, 'Details'), fields, h('div', { class: 'button-row' }, resend), message),
-    h('section', { class: 'card', 'aria-labelledby': 'wh-attempts' }, h('h2', { id: 'wh-attempts' }, 'Attempts'), attempts),
+    h('section', { class: 'card', 'aria-labelledby': 'wh-details' }, h('h2', { id: 'wh-details' }, t('common.details')), fields, h('div', { class: 'button-row' }, resend), message),
+    h('section', { class: 'card', 'aria-labelledby': 'wh-attempts' }, h('h2', { id: 'wh-attempts' }, t('dlv.attempts')), attempts),
   );
   const element = h('div', { class: 'delivery' }, h('p', { class: 'crumbs' }, back), heading, loading, problem, body);
 
@@ -44,7 +45,10 @@ export function createDeliveryView(options) {
       render(detail);
     } catch (e) {
       if (mine !== seq) return;
-      problem.textContent = e instanceof ApiError && e.status === 404 ? `There is no delivery ${id}.` : `Could not load delivery ${id}: ${e instanceof Error ? e.message : String(e)}`;
+      problem.textContent =
+        e instanceof ApiError && e.status === 404
+          ? t('dlv.notFound', { id: String(id) })
+          : t('dlv.loadFailed', { id: String(id), message: e instanceof Error ? e.message : String(e) });
       problem.hidden = false;
       if (e instanceof ApiError && e.status === 404) body.hidden = true;
     } finally {
@@ -55,42 +59,51 @@ export function createDeliveryView(options) {
 
   /** @param {import('./webhooks-api.js').DeliveryDetail} detail */
   const render = ({ delivery: d, attempts: list }) => {
-    heading.replaceChildren(`Delivery #${d.deliveryId} `, deliveryBadge(d));
-    document.title = `Delivery ${d.deliveryId} · hamster-pg`;
+    heading.replaceChildren(...tParts('dlv.headingId', { id: String(d.deliveryId), state: deliveryBadge(d) }));
+    document.title = t('title.delivery', { id: String(d.deliveryId) });
     /** @param {string | null} text an id, wrapping only after its separators */
     const id = (text) => (text === null ? '—' : h('span', { class: 'id-text' }, breakableId(text)));
     /** @type {[string, Node | string][]} */
     const rows = [
-      [d.forPayment ? 'TID' : 'Subject', d.forPayment ? h('a', { href: `#/tx/${encodeURIComponent(d.tid)}`, class: 'id-text' }, breakableId(d.tid)) : id(d.tid)],
-      ['Event', d.eventStatus],
-      ['Webhook ID', id(d.webhookId)],
-      ['Origin', d.origin],
-      ['Contract', orDash(d.profile)],
-      ['MID', id(d.mid)],
-      ['Receiver', id(d.url)],
-      ['Attempts', String(d.attempts)],
-      ['Created', timeEl(d.createdAt)],
-      ['Next attempt', timeEl(d.nextAttemptAt)],
-      ['Delivered', timeEl(d.deliveredAt)],
+      [
+        d.forPayment ? t('field.tid') : t('dlv.subject'),
+        d.forPayment ? h('a', { href: `#/tx/${encodeURIComponent(d.tid)}`, class: 'id-text' }, breakableId(d.tid)) : id(d.tid),
+      ],
+      [t('field.event'), d.eventStatus],
+      [t('field.webhookId'), id(d.webhookId)],
+      [t('field.origin'), d.origin],
+      [t('field.contract'), orDash(d.profile)],
+      [t('field.mid'), id(d.mid)],
+      [t('field.receiver'), id(d.url)],
+      [t('field.attempts'), formatNumber(d.attempts)],
+      [t('field.created'), timeEl(d.createdAt)],
+      [t('field.nextAttempt'), timeEl(d.nextAttemptAt)],
+      [t('field.delivered'), timeEl(d.deliveredAt)],
     ];
     fields.replaceChildren(...rows.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]));
-    attempts.replaceChildren(...(list.length === 0 ? [h('li', { class: 'empty' }, 'No attempt yet.')] : list.map(attemptItem)));
+    attempts.replaceChildren(...(list.length === 0 ? [h('li', { class: 'empty' }, t('common.noAttempt'))] : list.map(attemptItem)));
   };
 
   resend.addEventListener('click', () => void resendNow());
   const resendNow = async () => {
     resend.disabled = true;
     message.className = 'msg';
-    message.textContent = 'Sending…';
+    message.textContent = t('common.sending');
     try {
       const r = await resendDelivery(id);
       const a = r.attempt;
-      const outcome = a.delivered ? `delivered (HTTP ${a.response.code})` : a.response.code !== null ? `answered HTTP ${a.response.code}` : `failed: ${orDash(a.response.error)}`;
+      const code = String(a.response.code);
+      const outcome = a.delivered
+        ? t('dlv.outcomeDelivered', { code })
+        : a.response.code !== null
+          ? t('act.answered', { code })
+          : t('act.failed', { error: orDash(a.response.error) });
       message.className = a.delivered ? 'msg msg-ok' : 'msg msg-error';
+      const done = { outcome, ms: a.durationMs };
       message.replaceChildren(
-        `Sent ${r.delivery.deliveryId === id ? 'this delivery' : 'as a new delivery '}`,
-        r.delivery.deliveryId === id ? '' : h('a', { href: `#/webhooks/${r.delivery.deliveryId}` }, `#${r.delivery.deliveryId}`),
-        `: ${outcome} in ${a.durationMs} ms.`,
+        ...(r.delivery.deliveryId === id
+          ? tParts('dlv.sentThis', done)
+          : tParts('dlv.sentNew', { ...done, link: h('a', { href: `#/webhooks/${r.delivery.deliveryId}` }, `#${r.delivery.deliveryId}`) })),
       );
       await load();
     } catch (e) {
@@ -134,28 +147,40 @@ function attemptItem(a) {
     ? Object.entries(a.request.headers)
         .map(([name, value]) => `${name}: ${value}`)
         .join('\n')
-    : `webhook-signature: ${orDash(a.request.signature)}\n(the other headers were not recorded for this attempt)`;
+    : `webhook-signature: ${orDash(a.request.signature)}\n${t('dlv.headersNotRecorded')}`;
   return h(
     'li',
     { class: 'wh-attempt', 'data-attempt': a.attemptNo },
-    h('h3', {}, `Attempt ${a.attemptNo} · `, timeEl(a.attemptedAt), ` · ${a.delivered ? 'delivered' : 'not delivered'} · ${answer} · ${a.durationMs} ms`),
+    h(
+      'h3',
+      {},
+      tParts('dlv.attempt', {
+        n: a.attemptNo,
+        time: timeEl(a.attemptedAt),
+        result: t(a.delivered ? 'dlv.delivered' : 'dlv.notDelivered'),
+        answer,
+        ms: a.durationMs,
+      }),
+    ),
     h(
       'div',
       { class: 'wh-exchange' },
       h(
         'section',
-        { class: 'wh-request', 'aria-label': `Attempt ${a.attemptNo}: request` },
-        h('h4', {}, 'Request'),
+        { class: 'wh-request', 'aria-label': t('dlv.requestOf', { n: a.attemptNo }) },
+        h('h4', {}, t('dlv.request')),
         h('pre', { class: 'wh-line' }, `${a.request.method} ${a.request.url}`),
-        h('pre', { class: 'wh-headers', tabindex: '0', 'aria-label': 'Request headers' }, headerText),
-        h('pre', { class: 'wh-body', tabindex: '0', 'aria-label': 'Request body' }, a.request.body),
+        h('pre', { class: 'wh-headers', tabindex: '0', 'aria-label': t('dlv.requestHeaders') }, headerText),
+        h('pre', { class: 'wh-body', tabindex: '0', 'aria-label': t('dlv.requestBody') }, a.request.body),
       ),
       h(
         'section',
-        { class: 'wh-response', 'aria-label': `Attempt ${a.attemptNo}: response` },
-        h('h4', {}, 'Response'),
+        { class: 'wh-response', 'aria-label': t('dlv.responseOf', { n: a.attemptNo }) },
+        h('h4', {}, t('dlv.response')),
         h('pre', { class: 'wh-line' }, answer),
-        a.response.body !== null ? h('pre', { class: 'wh-body', tabindex: '0', 'aria-label': 'Response body' }, a.response.body) : h('p', { class: 'hint' }, 'No body.'),
+        a.response.body !== null
+          ? h('pre', { class: 'wh-body', tabindex: '0', 'aria-label': t('dlv.responseBody') }, a.response.body)
+          : h('p', { class: 'hint' }, t('dlv.noBody')),
       ),
     ),
   );

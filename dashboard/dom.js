@@ -1,6 +1,8 @@
 // Small DOM helpers. Every piece of data goes in through textContent or
 // setAttribute (never innerHTML), so nothing the API returns is parsed as HTML.
 
+import { formatDateTime, formatNumber, tIf } from './i18n.js';
+
 /** @typedef {string | number | boolean | null | undefined} AttrValue */
 /** @typedef {Node | string | number | null | undefined | false} Child */
 
@@ -103,11 +105,9 @@ export function debounce(fn, wait, maxWait = wait * 4) {
   return call;
 }
 
-const amountFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
-
 /** @param {number} amount */
 export function formatAmount(amount) {
-  return amountFormat.format(amount);
+  return formatNumber(amount, { maximumFractionDigits: 3 });
 }
 
 /**
@@ -120,9 +120,9 @@ export function timeEl(value) {
   return h('time', { datetime: value }, formatTime(value));
 }
 
-/** @param {string} value a server local date-time, shown with a space for the T */
+/** @param {string} value a server local date-time, as the page's language writes it */
 export function formatTime(value) {
-  return value.replace('T', ' ');
+  return formatDateTime(value);
 }
 
 /**
@@ -130,7 +130,17 @@ export function formatTime(value) {
  * @param {string} status
  */
 export function badge(status) {
-  return h('span', { class: `badge badge-${status.toLowerCase()}` }, status);
+  return h('span', { class: `badge badge-${status.toLowerCase()}`, title: tIf(`code.${status}`) || null }, status);
+}
+
+/**
+ * A wire code with its gloss in the page's language beside it, when the language has one
+ * (`DEAD`, `DEAD 실패`): the code stays as the API says it.
+ * @param {string} code
+ * @param {string} gloss
+ */
+export function codeWithGloss(code, gloss) {
+  return gloss ? `${code} · ${gloss}` : code;
 }
 
 /** @param {string | null | undefined} value */

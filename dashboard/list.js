@@ -2,7 +2,8 @@
 // to them), pages newest first, and live updates from the event stream.
 
 import { ApiError, PROFILES, STATUSES, listPayments } from './api.js';
-import { badge, breakableId, debounce, formatAmount, h, orDash, timeEl } from './dom.js';
+import { badge, breakableId, codeWithGloss, debounce, formatAmount, h, orDash, timeEl } from './dom.js';
+import { t } from './i18n.js';
 import { onLive } from './live.js';
 
 /** @typedef {import('./api.js').TransactionView} TransactionView */
@@ -63,29 +64,39 @@ function field(name, label, attrs = {}) {
 export function createList() {
   const form = h(
     'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter payments' },
+    { class: 'filters', role: 'search', 'aria-label': t('list.filters') },
     h(
       'div',
       { class: 'field field-status' },
-      h('label', { for: 'filter-status' }, 'Status'),
-      h('select', { id: 'filter-status', name: 'status' }, h('option', { value: '' }, 'Any'), STATUSES.map((s) => h('option', { value: s }, s))),
+      h('label', { for: 'filter-status' }, t('field.status')),
+      h(
+        'select',
+        { id: 'filter-status', name: 'status' },
+        h('option', { value: '' }, t('common.any')),
+        STATUSES.map((s) => h('option', { value: s }, codeWithGloss(s, t(`code.${s}`)))),
+      ),
     ),
     h(
       'div',
       { class: 'field field-profile' },
-      h('label', { for: 'filter-profile' }, 'Contract'),
-      h('select', { id: 'filter-profile', name: 'profile' }, h('option', { value: '' }, 'Any'), PROFILES.map(([value, label]) => h('option', { value, title: label }, value))),
+      h('label', { for: 'filter-profile' }, t('field.contract')),
+      h(
+        'select',
+        { id: 'filter-profile', name: 'profile' },
+        h('option', { value: '' }, t('common.any')),
+        PROFILES.map((value) => h('option', { value, title: t(`profile.${value}`) }, value)),
+      ),
     ),
-    field('from', 'Requested from', { type: 'datetime-local' }),
-    field('to', 'Requested before', { type: 'datetime-local' }),
-    field('orderId', 'Order ID starts with', { spellcheck: 'false' }),
-    field('tid', 'TID', { spellcheck: 'false' }),
-    field('mid', 'MID', { spellcheck: 'false' }),
+    field('from', t('list.from'), { type: 'datetime-local' }),
+    field('to', t('list.to'), { type: 'datetime-local' }),
+    field('orderId', t('list.orderIdPrefix'), { spellcheck: 'false' }),
+    field('tid', t('field.tid'), { spellcheck: 'false' }),
+    field('mid', t('field.mid'), { spellcheck: 'false' }),
     h(
       'div',
       { class: 'field field-buttons' },
-      h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'),
-      h('button', { type: 'reset', class: 'button' }, 'Clear'),
+      h('button', { type: 'submit', class: 'button button-primary' }, t('common.apply')),
+      h('button', { type: 'reset', class: 'button' }, t('common.clear')),
     ),
   );
 
@@ -99,28 +110,26 @@ export function createList() {
       h(
         'tr',
         {},
-        ['TID', 'Order ID', 'Amount', 'Status', 'Requested at', 'MID', 'Scenario', 'Contract'].map((name) =>
-          h('th', { scope: 'col', class: name === 'Amount' ? 'num' : null }, name),
-        ),
+        [[t('field.tid'), null], ...CELLS].map(([name, className]) => h('th', { scope: 'col', class: className === 'num' ? 'num' : null }, name)),
       ),
     ),
     tbody,
   );
   const empty = h('p', { class: 'empty', hidden: true });
   // Until the first page arrives: a placeholder, not an empty table.
-  const loadingNote = h('p', { class: 'loading' }, 'Loading payments…');
+  const loadingNote = h('p', { class: 'loading' }, t('list.loading'));
   const summary = h('p', { id: 'list-summary', class: 'summary' });
   // Announces the outcome of what the user asked for (not every live refresh).
   const announce = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const error = h('p', { class: 'msg msg-error', role: 'alert', hidden: true });
-  const newer = h('button', { type: 'button', class: 'button' }, '← Newer');
-  const older = h('button', { type: 'button', class: 'button' }, 'Older →');
-  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' }, newer, older);
+  const newer = h('button', { type: 'button', class: 'button' }, t('list.newer'));
+  const older = h('button', { type: 'button', class: 'button' }, t('common.older'));
+  const pager = h('nav', { class: 'pager', 'aria-label': t('common.pages') }, newer, older);
 
   const element = h(
     'section',
     { class: 'list', 'aria-labelledby': 'list-heading' },
-    h('h2', { id: 'list-heading' }, 'Transactions'),
+    h('h2', { id: 'list-heading' }, t('list.heading')),
     form,
     error,
     summary,
@@ -211,7 +220,7 @@ export function createList() {
       if (options.user) announce.textContent = text;
     } catch (e) {
       if (mine !== seq) return;
-      error.textContent = e instanceof ApiError ? `Could not load payments: ${e.message}` : String(e);
+      error.textContent = e instanceof ApiError ? t('list.loadFailed', { message: e.message }) : String(e);
       error.hidden = false;
     } finally {
       if (mine === seq) element.removeAttribute('aria-busy');
@@ -222,10 +231,11 @@ export function createList() {
   /** @param {number} n */
   const describe = (n) => {
     const filtered = Object.keys(state.filters).length > 0;
-    const where = state.before === null ? 'newest first' : 'older payments';
-    if (n === 0) return filtered ? 'No payments match these filters.' : 'No payments yet.';
-    const more = nextBefore !== null ? ' (more on older pages)' : '';
-    return `${n} payment${n === 1 ? '' : 's'}${filtered ? ' matching' : ''}, ${where}${more}.`;
+    const where = t(state.before === null ? 'list.newestFirst' : 'list.olderPayments');
+    if (n === 0) return t(filtered ? 'list.noneMatch' : 'list.none');
+    const more = nextBefore !== null;
+    const key = filtered ? (more ? 'list.countMatchingMore' : 'list.countMatching') : more ? 'list.countMore' : 'list.count';
+    return t(key, { count: n, where });
   };
 
   /**
@@ -324,16 +334,16 @@ export function createList() {
   };
 }
 
-/** The cells after the TID, with their classes. */
+/** The cells after the TID: their names (also their labels in a phone's cards) and classes. */
 /** @type {[string, string | null][]} */
 const CELLS = [
-  ['Order ID', 'order'],
-  ['Amount', 'num'],
-  ['Status', 'wrap'],
-  ['Requested at', null],
-  ['MID', null],
-  ['Scenario', 'wrap'],
-  ['Contract', null],
+  [t('field.orderId'), 'order'],
+  [t('field.amount'), 'num'],
+  [t('field.status'), 'wrap'],
+  [t('field.requestedAt'), null],
+  [t('field.mid'), null],
+  [t('field.scenario'), 'wrap'],
+  [t('field.contract'), null],
 ];
 
 /**
@@ -344,7 +354,7 @@ const CELLS = [
 function fillRow(row, p) {
   row.dataset.status = p.status;
   if (row.cells.length === 0) {
-    row.append(h('td', { 'data-label': 'TID', class: 'tid' }, h('a', { href: txHash(p.tid) }, breakableId(p.tid))));
+    row.append(h('td', { 'data-label': t('field.tid'), class: 'tid' }, h('a', { href: txHash(p.tid) }, breakableId(p.tid))));
     for (const [label, className] of CELLS) row.append(h('td', { 'data-label': label, class: className }));
   }
   const cells = [...row.cells];

@@ -1,6 +1,8 @@
 // The live event stream (Server-Sent Events at /api/events), shared by the
 // views, and the header's indicator of its state.
 
+import { t } from './i18n.js';
+
 /** @typedef {import('./api.js').TransactionView} TransactionView */
 
 /**
@@ -39,9 +41,9 @@ function emit(event) {
 }
 
 const LABELS = {
-  connecting: 'Connecting…',
-  open: 'Live',
-  reconnecting: 'Reconnecting…',
+  connecting: t('live.connecting'),
+  open: t('live.open'),
+  reconnecting: t('live.reconnecting'),
 };
 
 /**

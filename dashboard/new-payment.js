@@ -4,6 +4,7 @@
 
 import { ApiError, createPayment } from './api.js';
 import { h } from './dom.js';
+import { t, tParts } from './i18n.js';
 import { txHash } from './list.js';
 
 /** A fresh order id, so a second click is a second payment. */
@@ -20,21 +21,21 @@ export function createNewPaymentForm() {
     return h('div', { class: `field field-new-${name}` }, h('label', { for: id }, label), h('input', { id, name, autocomplete: 'off', spellcheck: 'false', ...attrs }));
   };
   const message = h('p', { class: 'msg', role: 'status', 'aria-live': 'polite' });
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Send payment');
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, t('newPay.send'));
   const form = h(
     'form',
-    { class: 'new-payment-form', 'aria-label': 'New test payment' },
-    field('amount', 'Amount', { type: 'number', min: 1, step: 1, required: true, value: '10000', inputmode: 'numeric' }),
-    field('orderId', 'Order ID', { type: 'text', required: true, maxlength: 100, value: nextOrderId() }),
-    field('mid', 'MID', { type: 'text', value: 'hamster_dummy_mid_001', maxlength: 100 }),
-    field('scenario', 'Scenario rule (X-Hamster-Scenario)', { type: 'text', placeholder: 'none: the rules decide', maxlength: 64 }),
+    { class: 'new-payment-form', 'aria-label': t('newPay.heading') },
+    field('amount', t('field.amount'), { type: 'number', min: 1, step: 1, required: true, value: '10000', inputmode: 'numeric' }),
+    field('orderId', t('field.orderId'), { type: 'text', required: true, maxlength: 100, value: nextOrderId() }),
+    field('mid', t('field.mid'), { type: 'text', value: 'hamster_dummy_mid_001', maxlength: 100 }),
+    field('scenario', t('newPay.scenario'), { type: 'text', placeholder: t('newPay.scenarioNone'), maxlength: 64 }),
     h('div', { class: 'field field-buttons' }, submit),
   );
   const element = h(
     'details',
     { class: 'card new-payment' },
-    h('summary', {}, h('h2', {}, 'New test payment')),
-    h('p', { class: 'hint' }, 'Sends a payment through the seed’s API, as a Cash Gateway would; the list below shows it at once.'),
+    h('summary', {}, h('h2', {}, t('newPay.heading'))),
+    h('p', { class: 'hint' }, t('newPay.hint')),
     form,
     message,
   );
@@ -50,15 +51,15 @@ export function createNewPaymentForm() {
   const send = async () => {
     submit.disabled = true;
     message.className = 'msg';
-    message.textContent = 'Sending…';
+    message.textContent = t('common.sending');
     try {
       const ack = await createPayment({ amount: Number(value('amount')), orderId: value('orderId'), mid: value('mid') || null, scenario: value('scenario') || null });
       message.className = 'msg msg-ok';
-      message.replaceChildren('Accepted: ', h('a', { href: txHash(ack.transactionId), class: 'mono' }, ack.transactionId), ` (${ack.status}).`);
+      message.replaceChildren(...tParts('newPay.accepted', { tid: h('a', { href: txHash(ack.transactionId), class: 'mono' }, ack.transactionId), status: ack.status }));
       /** @type {HTMLInputElement} */ (form.elements.namedItem('orderId')).value = nextOrderId();
     } catch (err) {
       message.className = 'msg msg-error';
-      message.textContent = `Not accepted: ${err instanceof ApiError ? err.message : String(err)}`;
+      message.textContent = t('newPay.refused', { message: err instanceof ApiError ? err.message : String(err) });
     } finally {
       submit.disabled = false;
     }

@@ -3,6 +3,7 @@
 
 import { STATUSES, getStats } from './api.js';
 import { badge, debounce, h, svg } from './dom.js';
+import { formatClock, formatNumber, formatPercent, t } from './i18n.js';
 import { onLive } from './live.js';
 
 /** @typedef {import('./api.js').Stats} Stats */
@@ -15,7 +16,7 @@ export function createOverview() {
   /** @param {string} key */
   const value = (key) => {
     // A placeholder until the first figures arrive (not a figure: "–" read as zero).
-    const el = h('dd', { class: 'stat-value placeholder', 'data-stat': key }, h('span', { class: 'visually-hidden' }, 'loading'));
+    const el = h('dd', { class: 'stat-value placeholder', 'data-stat': key }, h('span', { class: 'visually-hidden' }, t('overview.loadingValue')));
     values.set(key, el);
     return el;
   };
@@ -27,7 +28,12 @@ export function createOverview() {
       h(
         'div',
         { class: 'stat' },
-        h('dt', {}, h('a', { href: `#/?status=${status}`, 'aria-label': `${status} payments: show them` }, badge(status))),
+        h(
+          'dt',
+          {},
+          h('a', { href: `#/?status=${status}`, 'aria-label': t('overview.showStatus', { status }) }, badge(status)),
+          gloss(t(`code.${status}`)),
+        ),
         value(status),
       ),
     ),
@@ -35,44 +41,44 @@ export function createOverview() {
   const webhookList = h(
     'dl',
     { class: 'stat-list' },
-    h('div', { class: 'stat' }, h('dt', {}, 'Success rate'), value('successRate')),
-    h('div', { class: 'stat' }, h('dt', {}, 'Attempts'), value('attempts')),
-    h('div', { class: 'stat' }, h('dt', {}, 'Delivered attempts'), value('deliveredAttempts')),
-    h('div', { class: 'stat' }, h('dt', {}, h('a', { href: '#/webhooks?state=DEAD' }, 'Dead deliveries')), value('dead')),
-    h('div', { class: 'stat' }, h('dt', {}, h('a', { href: '#/webhooks?state=HELD' }, 'Held deliveries')), value('held')),
+    h('div', { class: 'stat' }, h('dt', {}, t('overview.successRate')), value('successRate')),
+    h('div', { class: 'stat' }, h('dt', {}, t('overview.attempts')), value('attempts')),
+    h('div', { class: 'stat' }, h('dt', {}, t('overview.deliveredAttempts')), value('deliveredAttempts')),
+    h('div', { class: 'stat' }, h('dt', {}, h('a', { href: '#/webhooks?state=DEAD' }, t('overview.dead'))), value('dead')),
+    h('div', { class: 'stat' }, h('dt', {}, h('a', { href: '#/webhooks?state=HELD' }, t('overview.held'))), value('held')),
   );
   const backlogList = h(
     'dl',
     { class: 'stat-list' },
-    h('div', { class: 'stat' }, h('dt', {}, 'Pending payments'), value('pendingPayments')),
-    h('div', { class: 'stat' }, h('dt', {}, 'Due webhooks'), value('dueDeliveries')),
+    h('div', { class: 'stat' }, h('dt', {}, t('overview.pendingPayments')), value('pendingPayments')),
+    h('div', { class: 'stat' }, h('dt', {}, t('overview.dueWebhooks')), value('dueDeliveries')),
   );
-  const chartBox = h('div', { class: 'chart' }, h('p', { class: 'loading' }, 'Loading…'));
+  const chartBox = h('div', { class: 'chart' }, h('p', { class: 'loading' }, t('common.loading')));
   const error = h('p', { class: 'msg msg-error', hidden: true });
 
   const element = h(
     'section',
     { class: 'overview', 'aria-labelledby': 'overview-heading' },
-    h('h2', { id: 'overview-heading' }, 'Overview'),
+    h('h2', { id: 'overview-heading' }, t('overview.heading')),
     error,
     h(
       'div',
       { class: 'overview-grid' },
-      h('section', { class: 'card', 'aria-labelledby': 'ov-payments' }, h('h3', { id: 'ov-payments' }, 'Payments'), countList),
-      h('section', { class: 'card', 'aria-labelledby': 'ov-webhooks' }, h('h3', { id: 'ov-webhooks' }, h('a', { href: '#/webhooks' }, 'Webhooks')), webhookList),
-      h('section', { class: 'card', 'aria-labelledby': 'ov-backlog' }, h('h3', { id: 'ov-backlog' }, 'Backlog'), backlogList),
+      h('section', { class: 'card', 'aria-labelledby': 'ov-payments' }, h('h3', { id: 'ov-payments' }, t('overview.payments')), countList),
+      h('section', { class: 'card', 'aria-labelledby': 'ov-webhooks' }, h('h3', { id: 'ov-webhooks' }, h('a', { href: '#/webhooks' }, t('overview.webhooks'))), webhookList),
+      h('section', { class: 'card', 'aria-labelledby': 'ov-backlog' }, h('h3', { id: 'ov-backlog' }, t('overview.backlog')), backlogList),
       h(
         'section',
         { class: 'card card-chart', 'aria-labelledby': 'ov-chart' },
-        h('h3', { id: 'ov-chart' }, 'Last 15 minutes'),
+        h('h3', { id: 'ov-chart' }, t('overview.chart')),
         chartBox,
         h(
           'p',
           { class: 'legend', 'aria-hidden': 'true' },
           h('span', { class: 'key key-accepted' }),
-          'accepted ',
+          `${t('chart.accepted')} `,
           h('span', { class: 'key key-finalized' }),
-          'finalized',
+          t('chart.finalized'),
         ),
       ),
     ),
@@ -97,7 +103,7 @@ export function createOverview() {
       if (active) render(stats);
       error.hidden = true;
     } catch (e) {
-      error.textContent = `Overview unavailable: ${e instanceof Error ? e.message : String(e)}`;
+      error.textContent = t('overview.unavailable', { message: e instanceof Error ? e.message : String(e) });
       error.hidden = false;
     } finally {
       loading = false;
@@ -117,15 +123,15 @@ export function createOverview() {
       el?.classList.remove('placeholder');
       if (el && el.textContent !== text) el.textContent = text;
     };
-    for (const status of STATUSES) set(status, String(stats.counts[status] ?? 0));
+    for (const status of STATUSES) set(status, formatNumber(stats.counts[status] ?? 0));
     const rate = stats.webhooks.successRate;
-    set('successRate', rate === null ? '—' : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)} %`);
-    set('attempts', String(stats.webhooks.attempts));
-    set('deliveredAttempts', String(stats.webhooks.deliveredAttempts));
-    set('dead', String(stats.webhooks.deliveries.DEAD ?? 0));
-    set('held', String(stats.webhooks.deliveries.HELD ?? 0));
-    set('pendingPayments', String(stats.backlog.pendingPayments));
-    set('dueDeliveries', String(stats.backlog.dueDeliveries));
+    set('successRate', rate === null ? '—' : formatPercent(rate));
+    set('attempts', formatNumber(stats.webhooks.attempts));
+    set('deliveredAttempts', formatNumber(stats.webhooks.deliveredAttempts));
+    set('dead', formatNumber(stats.webhooks.deliveries.DEAD ?? 0));
+    set('held', formatNumber(stats.webhooks.deliveries.HELD ?? 0));
+    set('pendingPayments', formatNumber(stats.backlog.pendingPayments));
+    set('dueDeliveries', formatNumber(stats.backlog.dueDeliveries));
     chartBox.replaceChildren(chart(stats.throughput));
   };
 
@@ -163,17 +169,20 @@ function chart(points) {
   const step = plotW / Math.max(1, points.length);
   const barW = Math.max(2, step * 0.36);
   const y = (/** @type {number} */ v) => M.top + plotH - (v / max) * plotH;
-  const minute = (/** @type {string} */ m) => m.slice(11, 16);
+  const minute = (/** @type {string} */ m) => formatClock(m);
 
   const totalAccepted = points.reduce((s, p) => s + p.accepted, 0);
   const totalFinalized = points.reduce((s, p) => s + p.finalized, 0);
   const first = points[0];
   const last = points.at(-1);
   const busiest = points.reduce((best, p) => (p.accepted > best.accepted ? p : best), points[0] ?? { minute: '', accepted: 0, finalized: 0 });
-  const range = first && last ? ` from ${minute(first.minute)} to ${minute(last.minute)}` : '';
-  const desc =
-    `Payments accepted and finalized per minute${range}: ${totalAccepted} accepted and ${totalFinalized} finalized in all.` +
-    (busiest.accepted > 0 ? ` Busiest minute: ${minute(busiest.minute)}, ${busiest.accepted} accepted.` : '');
+  const totals = { accepted: totalAccepted, finalized: totalFinalized };
+  const desc = [
+    first && last ? t('chart.descRange', { from: minute(first.minute), to: minute(last.minute), ...totals }) : t('chart.desc', totals),
+    busiest.accepted > 0 ? t('chart.busiest', { minute: minute(busiest.minute), accepted: busiest.accepted }) : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   /** @type {SVGElement[]} */
   const parts = [];
@@ -187,7 +196,7 @@ function chart(points) {
       svg(
         'rect',
         { class: `bar bar-${kind}`, x: x + dx, y: y(v), width: barW, height: Math.max(0, y(0) - y(v)), rx: 1 },
-        svg('title', {}, `${minute(p.minute)}: ${v} ${kind}`),
+        svg('title', {}, t(kind === 'accepted' ? 'chart.barAccepted' : 'chart.barFinalized', { minute: minute(p.minute), count: v })),
       );
     parts.push(bar(p.accepted, 'accepted', 0), bar(p.finalized, 'finalized', barW));
     const label = i === 0 || i === points.length - 1 || i === Math.floor(points.length / 2);
@@ -197,7 +206,7 @@ function chart(points) {
   return svg(
     'svg',
     { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc', focusable: 'false' },
-    svg('title', { id: 'chart-title' }, 'Throughput over the last 15 minutes'),
+    svg('title', { id: 'chart-title' }, t('chart.title')),
     svg('desc', { id: 'chart-desc' }, desc),
     parts,
   );
@@ -213,5 +222,13 @@ function niceMax(n) {
 
 /** @param {number} v */
 function formatCount(v) {
-  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+  return formatNumber(v, { maximumFractionDigits: 1 });
+}
+
+/**
+ * A code's gloss in the page's language, beside its badge (nothing when the language has none).
+ * @param {string} text
+ */
+function gloss(text) {
+  return text ? h('span', { class: 'gloss' }, ` ${text}`) : null;
 }

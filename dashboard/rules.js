@@ -6,29 +6,30 @@
 
 import { ApiError, getScenarios, putScenarios } from './api.js';
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 const TOKEN_KEY = 'hamster-pg.admin-token';
 
 export function createRulesEditor() {
   const editor = h('textarea', { id: 'rules-json', rows: 12, spellcheck: 'false', autocomplete: 'off', class: 'mono rules-json' });
   const token = h('input', { id: 'admin-token', type: 'password', autocomplete: 'off' });
-  const tokenField = h('div', { class: 'field', hidden: true }, h('label', { for: 'admin-token' }, 'Admin token (admin.token)'), token);
-  const save = h('button', { type: 'submit', class: 'button button-primary' }, 'Save rules');
-  const reload = h('button', { type: 'button', class: 'button' }, 'Reload');
+  const tokenField = h('div', { class: 'field', hidden: true }, h('label', { for: 'admin-token' }, t('rules.token')), token);
+  const save = h('button', { type: 'submit', class: 'button button-primary' }, t('rules.save'));
+  const reload = h('button', { type: 'button', class: 'button' }, t('rules.reload'));
   const message = h('div', { class: 'msg', role: 'status', 'aria-live': 'polite' });
   const count = h('span', { class: 'rules-count' });
   const form = h(
     'form',
-    { class: 'rules-form', 'aria-label': 'Scenario rules' },
-    h('div', { class: 'field' }, h('label', { for: 'rules-json' }, 'Rules (JSON list; the first that matches a payment decides it)'), editor),
+    { class: 'rules-form', 'aria-label': t('rules.heading') },
+    h('div', { class: 'field' }, h('label', { for: 'rules-json' }, t('rules.json')), editor),
     tokenField,
     h('div', { class: 'button-row' }, save, reload),
   );
   const element = h(
     'details',
     { class: 'card rules' },
-    h('summary', {}, h('h2', {}, 'Scenario rules '), count),
-    h('p', { class: 'hint' }, 'match: orderId, userPublicId, amount, mid, orderName, cardNumber · effect: outcome, reason, delay, webhook, accept — see the README, “Scripting outcomes”.'),
+    h('summary', {}, h('h2', {}, `${t('rules.heading')} `), count),
+    h('p', { class: 'hint' }, t('rules.hint')),
     form,
     message,
   );
@@ -41,19 +42,19 @@ export function createRulesEditor() {
     message.className = 'msg msg-error';
     if (e instanceof ApiError && e.status === 401) {
       tokenField.hidden = false;
-      message.replaceChildren('admin.token is set: enter it above, then try again.');
+      message.replaceChildren(t('rules.tokenNeeded'));
       return;
     }
     const errors = e instanceof ApiError ? e.errors : [];
     message.replaceChildren(
-      `Not saved: ${e instanceof ApiError ? e.message : String(e)}`,
+      t('rules.notSaved', { message: e instanceof ApiError ? e.message : String(e) }),
       errors.length > 0 ? h('ul', { class: 'rule-errors' }, errors.map((x) => h('li', {}, `${x.field}: ${x.message}`))) : '',
     );
   };
 
   const load = async () => {
     message.className = 'msg';
-    message.textContent = 'Loading…';
+    message.textContent = t('common.loading');
     try {
       const rules = await getScenarios(tokenValue());
       editor.value = JSON.stringify(rules, null, 2);
@@ -73,7 +74,7 @@ export function createRulesEditor() {
         rules = JSON.parse(editor.value);
       } catch (err) {
         message.className = 'msg msg-error';
-        message.textContent = `Not saved: the rules are not JSON (${err instanceof Error ? err.message : String(err)})`;
+        message.textContent = t('rules.notJson', { message: err instanceof Error ? err.message : String(err) });
         return;
       }
       save.disabled = true;
@@ -83,7 +84,7 @@ export function createRulesEditor() {
         editor.value = JSON.stringify(saved, null, 2);
         count.textContent = `(${saved.length})`;
         message.className = 'msg msg-ok';
-        message.textContent = `Saved: ${saved.length} rule${saved.length === 1 ? '' : 's'}, in force at once.`;
+        message.textContent = t('rules.saved', { count: saved.length });
       } catch (err) {
         showError(err);
       } finally {

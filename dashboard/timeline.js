@@ -2,6 +2,7 @@
 // cancellation → each webhook delivery and its attempts, in time order.
 
 import { formatAmount, h, orDash, timeEl } from './dom.js';
+import { t, tParts } from './i18n.js';
 
 /** @typedef {import('./api.js').TransactionView} TransactionView */
 /** @typedef {import('./api.js').WebhookLog} WebhookLog */
@@ -32,16 +33,23 @@ export function timelineItems(p, log, opened) {
     items.push({ at, rank, item: h('li', { class: `tl tl-${kind}` }, h('p', { class: 'tl-head' }, h('strong', {}, title), ' ', timeEl(at)), more) });
   };
 
-  step(p.requestedAt, 0, 'start', 'Requested', h('p', {}, `Order ${p.orderId}, amount ${formatAmount(p.amount)}${p.scenario ? `, scenario ${p.scenario}` : ''}`));
-  if (p.processingStartedAt) step(p.processingStartedAt, 1, 'info', 'Processing started');
+  const requested = { order: p.orderId, amount: formatAmount(p.amount) };
+  step(
+    p.requestedAt,
+    0,
+    'start',
+    t('tl.requested'),
+    h('p', {}, p.scenario ? t('tl.requestedDetailScenario', { ...requested, scenario: p.scenario }) : t('tl.requestedDetail', requested)),
+  );
+  if (p.processingStartedAt) step(p.processingStartedAt, 1, 'info', t('tl.processing'));
   if (p.processedAt) {
     const failed = p.failReason !== null || (p.status === 'FAILED');
     step(
       p.processedAt,
       2,
       failed ? 'bad' : 'good',
-      failed ? 'Failed' : 'Succeeded',
-      h('p', {}, failed ? `Reason: ${orDash(p.failReason)}` : `Approval no. ${orDash(p.approvalNo)}`),
+      t(failed ? 'tl.failed' : 'tl.succeeded'),
+      h('p', {}, failed ? t('tl.reason', { reason: orDash(p.failReason) }) : t('tl.approval', { approvalNo: orDash(p.approvalNo) })),
     );
   }
   // Each part, the last one closing the payment once nothing is left; a payment cancelled
@@ -52,11 +60,12 @@ export function timelineItems(p, log, opened) {
     const closes = p.status === 'CANCELLED' && i === p.cancellations.length - 1;
     // Amounts have at most 3 decimal places; the doubles' difference is rounded back to them.
     const left = Math.round((p.amount - cancelled) * 1000) / 1000;
-    step(c.cancelledAt, 4, 'muted', closes ? 'Cancelled' : 'Partly cancelled', h('p', {}, `${formatAmount(c.amount)} cancelled, ${formatAmount(left)} left${c.reason ? ` (${c.reason})` : ''}`));
+    const part = { amount: formatAmount(c.amount), left: formatAmount(left) };
+    step(c.cancelledAt, 4, 'muted', t(closes ? 'tl.cancelled' : 'tl.partlyCancelled'), h('p', {}, c.reason ? t('tl.partReason', { ...part, reason: c.reason }) : t('tl.part', part)));
   });
-  if (p.cancelledAt && p.cancellations.length === 0) step(p.cancelledAt, 4, 'muted', 'Cancelled');
+  if (p.cancelledAt && p.cancellations.length === 0) step(p.cancelledAt, 4, 'muted', t('tl.cancelled'));
   if (!FINAL.has(p.status)) {
-    items.push({ at: '9999', rank: 9, item: h('li', { class: 'tl tl-wait' }, h('p', { class: 'tl-head' }, h('strong', {}, `${p.status}: waiting for the result…`))) });
+    items.push({ at: '9999', rank: 9, item: h('li', { class: 'tl tl-wait' }, h('p', { class: 'tl-head' }, h('strong', {}, t('tl.waiting', { status: p.status })))) });
   }
 
   for (const d of log.deliveries) {
@@ -67,13 +76,6 @@ export function timelineItems(p, log, opened) {
   return items.map((i) => i.item);
 }
 
-const STATE_HELP = {
-  PENDING: 'waiting for its next attempt',
-  HELD: 'held back by a scenario until re-sent or triggered',
-  SENDING: 'being sent',
-  DELIVERED: 'a 2xx answer was received',
-  DEAD: 'no attempt left',
-};
 
 /**
  * One webhook delivery and its attempts.
@@ -86,22 +88,30 @@ function deliveryItem(d, attempts, opened) {
   return h(
     'li',
     { class: `tl tl-${kind} tl-delivery`, 'data-delivery': d.deliveryId },
-    h('h3', { class: 'tl-head' }, `Webhook ${d.eventStatus} · delivery ${d.deliveryId} `, h('span', { class: `badge badge-state-${d.state.toLowerCase()}` }, d.state)),
+    h(
+      'h3',
+      { class: 'tl-head' },
+      tParts('tl.delivery', {
+        event: d.eventStatus,
+        id: String(d.deliveryId),
+        state: h('span', { class: `badge badge-state-${d.state.toLowerCase()}`, title: t(`state.${d.state}`) || null }, d.state),
+      }),
+    ),
     h(
       'dl',
       { class: 'meta' },
-      h('div', {}, h('dt', {}, 'Webhook ID'), h('dd', { class: 'mono' }, d.webhookId)),
-      d.state === 'DELIVERED' ? null : h('div', {}, h('dt', {}, 'State'), h('dd', {}, `${d.state}, ${STATE_HELP[d.state]}`)),
-      h('div', {}, h('dt', {}, 'Origin'), h('dd', {}, d.origin)),
-      h('div', {}, h('dt', {}, 'Created'), h('dd', {}, timeEl(d.createdAt))),
-      d.deliveredAt ? h('div', {}, h('dt', {}, 'Delivered'), h('dd', {}, timeEl(d.deliveredAt))) : null,
-      d.nextAttemptAt ? h('div', {}, h('dt', {}, 'Next attempt'), h('dd', {}, timeEl(d.nextAttemptAt))) : null,
+      h('div', {}, h('dt', {}, t('field.webhookId')), h('dd', { class: 'mono' }, d.webhookId)),
+      d.state === 'DELIVERED' ? null : h('div', {}, h('dt', {}, t('field.state')), h('dd', {}, t('tl.stateValue', { state: d.state, help: t(`tl.help.${d.state}`) }))),
+      h('div', {}, h('dt', {}, t('field.origin')), h('dd', {}, d.origin)),
+      h('div', {}, h('dt', {}, t('field.created')), h('dd', {}, timeEl(d.createdAt))),
+      d.deliveredAt ? h('div', {}, h('dt', {}, t('field.delivered')), h('dd', {}, timeEl(d.deliveredAt))) : null,
+      d.nextAttemptAt ? h('div', {}, h('dt', {}, t('field.nextAttempt')), h('dd', {}, timeEl(d.nextAttemptAt))) : null,
     ),
     attempts.length === 0
-      ? h('p', { class: 'hint' }, 'No attempt yet.')
+      ? h('p', { class: 'hint' }, t('common.noAttempt'))
       : h(
           'ol',
-          { class: 'attempts', 'aria-label': `Attempts of delivery ${d.deliveryId}` },
+          { class: 'attempts', 'aria-label': t('tl.attempts', { id: String(d.deliveryId) }) },
           attempts.map((a) => attemptItem(a, opened)),
         ),
   );
@@ -112,7 +122,7 @@ function deliveryItem(d, attempts, opened) {
  * @param {Set<string>} opened
  */
 function attemptItem(a, opened) {
-  const result = a.delivered ? 'delivered' : a.responseCode !== null ? 'refused' : 'no answer';
+  const result = t(a.delivered ? 'tl.delivered' : a.responseCode !== null ? 'tl.refused' : 'tl.noAnswer');
   const key = `${a.deliveryId}:${a.attemptNo}`;
   const bodyText = a.responseBody ?? '';
   return h(
@@ -121,23 +131,23 @@ function attemptItem(a, opened) {
     h(
       'p',
       { class: 'attempt-head' },
-      h('strong', {}, `Attempt ${a.attemptNo}`),
+      h('strong', {}, t('tl.attempt', { n: a.attemptNo })),
       ' ',
       timeEl(a.attemptedAt),
       ' · ',
-      h('span', { class: 'code-chip' }, a.responseCode === null ? 'no HTTP status' : `HTTP ${a.responseCode}`),
-      ` · ${a.durationMs} ms · ${a.delivered ? '✓' : '✗'} ${result}`,
+      h('span', { class: 'code-chip' }, a.responseCode === null ? t('tl.noStatus') : `HTTP ${a.responseCode}`),
+      ` · ${t('common.ms', { ms: a.durationMs })} · ${a.delivered ? '✓' : '✗'} ${result}`,
     ),
-    a.error ? h('p', { class: 'attempt-error' }, `Error: ${a.error}`) : null,
-    h('p', { class: 'attempt-url' }, 'To ', h('span', { class: 'mono' }, a.url)),
+    a.error ? h('p', { class: 'attempt-error' }, t('tl.error', { error: a.error })) : null,
+    h('p', { class: 'attempt-url' }, tParts('tl.to', { url: h('span', { class: 'mono' }, a.url) })),
     a.signature ? h('p', { class: 'attempt-sig' }, 'webhook-signature: ', h('span', { class: 'mono' }, a.signature)) : null,
     bodyText
       ? h(
           'details',
           { 'data-key': key, open: opened.has(key) },
-          h('summary', {}, `Response body (${bodyText.length} characters)`),
+          h('summary', {}, t('tl.body', { count: bodyText.length })),
           h('pre', { class: 'code' }, bodyText.length > EXCERPT ? `${bodyText.slice(0, EXCERPT)}…` : bodyText),
         )
-      : h('p', { class: 'hint' }, 'Empty response body.'),
+      : h('p', { class: 'hint' }, t('tl.emptyBody')),
   );
 }

@@ -4,6 +4,7 @@
 
 import { ApiError, cancel, deposit, getTransaction, getWebhooks, resend, trigger } from './api.js';
 import { badge, debounce, formatAmount, formatTime, h, orDash, timeEl } from './dom.js';
+import { t, tIf, tParts } from './i18n.js';
 import { onLive } from './live.js';
 import { FINAL, timelineItems } from './timeline.js';
 
@@ -29,47 +30,47 @@ const FAIL_REASONS = ['INSUFFICIENT_BALANCE', 'INVALID_CARD', 'EXPIRED_CARD', 'L
 /** @type {Action[]} */
 const ACTIONS = [
   {
-    label: 'Trigger SUCCESS',
+    label: t('act.triggerSuccess'),
     applies: (p) => ['PENDING', 'PROCESSING', 'SUCCESS'].includes(p.status),
     run: async (tid) => {
       const r = await trigger(tid, 'SUCCESS');
-      return `${r.finalizedNow ? 'Finalized as SUCCESS' : 'Already SUCCESS: webhook sent again'}. ${sent(r.webhook)}`;
+      return t(r.finalizedNow ? 'act.finalizedSuccess' : 'act.alreadySuccess', { sent: sent(r.webhook) });
     },
   },
   {
-    label: 'Trigger FAILED',
+    label: t('act.triggerFailed'),
     applies: (p) => ['PENDING', 'PROCESSING', 'FAILED'].includes(p.status),
     run: async (tid, inputs) => {
       const r = await trigger(tid, 'FAILED', inputs.failReason);
-      return `${r.finalizedNow ? `Finalized as FAILED (${r.failReason ?? 'no reason'})` : 'Already FAILED: webhook sent again'}. ${sent(r.webhook)}`;
+      return r.finalizedNow
+        ? t('act.finalizedFailed', { reason: r.failReason ?? t('act.noReason'), sent: sent(r.webhook) })
+        : t('act.alreadyFailed', { sent: sent(r.webhook) });
     },
   },
   {
-    label: 'Deposit',
+    label: t('act.deposit'),
     applies: (p) => p.profile === 'portone' && p.echo?.method === 'VIRTUAL_ACCOUNT' && ['PENDING', 'PROCESSING'].includes(p.status),
-    run: async (tid) => `Deposited: the virtual account is paid. ${sent((await deposit(tid)).webhook)}`,
+    run: async (tid) => t('act.deposited', { sent: sent((await deposit(tid)).webhook) }),
   },
   {
-    label: 'Resend webhook',
+    label: t('act.resend'),
     applies: (p) => FINAL.has(p.status),
-    run: async (tid) => `Webhook re-sent. ${sent((await resend(tid)).webhook)}`,
+    run: async (tid) => t('act.resent', { sent: sent((await resend(tid)).webhook) }),
   },
   {
-    label: 'Cancel',
+    label: t('act.cancel'),
     applies: (p) => p.status === 'SUCCESS',
     confirm: (p, inputs) => {
       const text = inputs.cancelAmount.trim();
-      const left = p.remainingAmount ?? p.amount;
-      return text === ''
-        ? `Cancel all that is left of ${p.tid} (${formatAmount(left)})? This cannot be undone.`
-        : `Cancel ${formatAmount(Number(text))} of ${p.tid} (${formatAmount(left)} left)? This cannot be undone.`;
+      const left = formatAmount(p.remainingAmount ?? p.amount);
+      return text === '' ? t('act.confirmAll', { tid: p.tid, left }) : t('act.confirmPart', { tid: p.tid, amount: formatAmount(Number(text)), left });
     },
     run: async (tid, inputs) => {
       const text = inputs.cancelAmount.trim();
       const p = await cancel(tid, text === '' ? null : Number(text));
-      if (p.status === 'CANCELLED') return 'Cancelled: the payment is CANCELLED and its CANCELLED webhook is on its way.';
+      if (p.status === 'CANCELLED') return t('act.cancelledAll');
       const part = p.cancellations.at(-1);
-      return `Cancelled ${formatAmount(part?.amount ?? 0)}: ${formatAmount(p.remainingAmount)} left, and a PARTIAL_CANCELLED webhook is on its way.`;
+      return t('act.cancelledPart', { amount: formatAmount(part?.amount ?? 0), left: formatAmount(p.remainingAmount) });
     },
   },
 ];
@@ -79,13 +80,14 @@ const ACTIONS = [
  * @param {SentWebhook} w
  */
 function sent(w) {
+  const code = String(w.responseCode);
   const outcome = w.delivered
-    ? `answered HTTP ${w.responseCode}, delivered`
+    ? t('act.answeredDelivered', { code })
     : w.responseCode !== null
-      ? `answered HTTP ${w.responseCode}`
-      : `failed: ${w.error ?? 'no answer'}`;
-  const next = w.nextAttemptAt ? `; next attempt at ${formatTime(w.nextAttemptAt)}` : '';
-  return `Delivery ${w.deliveryId}, attempt ${w.attemptNo} ${outcome} in ${w.durationMs} ms (${w.state}${next}).`;
+      ? t('act.answered', { code })
+      : t('act.failed', { error: w.error ?? t('act.noAnswer') });
+  const params = { delivery: String(w.deliveryId), attempt: w.attemptNo, outcome, ms: w.durationMs, state: w.state };
+  return w.nextAttemptAt ? t('act.sentNext', { ...params, next: formatTime(w.nextAttemptAt) }) : t('act.sent', params);
 }
 
 /**
@@ -93,7 +95,7 @@ function sent(w) {
  */
 export function createTransactionView(options) {
   const heading = h('h1', { tabindex: '-1' });
-  const back = h('a', { href: '#/', class: 'back' }, '← All payments');
+  const back = h('a', { href: '#/', class: 'back' }, t('tx.back'));
   const message = h('p', { class: 'msg', role: 'status', 'aria-live': 'polite' });
   const buttons = ACTIONS.map((action) => {
     const button = h('button', { type: 'button', class: 'button', disabled: true }, action.label);
@@ -107,7 +109,7 @@ export function createTransactionView(options) {
     step: 1,
     inputmode: 'numeric',
     autocomplete: 'off',
-    placeholder: 'all that is left',
+    placeholder: t('tx.cancelAll'),
     disabled: true,
   });
   const failReason = h(
@@ -116,23 +118,19 @@ export function createTransactionView(options) {
     FAIL_REASONS.map((reason) => h('option', { value: reason }, reason)),
   );
   const confirmText = h('p', { class: 'confirm-text' });
-  const confirmYes = h('button', { type: 'button', class: 'button button-danger' }, 'Yes, cancel');
-  const confirmNo = h('button', { type: 'button', class: 'button' }, 'Keep it');
+  const confirmYes = h('button', { type: 'button', class: 'button button-danger' }, t('tx.confirmYes'));
+  const confirmNo = h('button', { type: 'button', class: 'button' }, t('tx.confirmNo'));
   const confirmBox = h('div', { class: 'confirm', role: 'alertdialog', 'aria-labelledby': 'confirm-text', hidden: true }, confirmText, h('div', { class: 'button-row' }, confirmYes, confirmNo));
   confirmText.id = 'confirm-text';
   const actions = h(
     'section',
     { class: 'card actions', 'aria-labelledby': 'actions-heading' },
-    h('h2', { id: 'actions-heading' }, 'Actions'),
+    h('h2', { id: 'actions-heading' }, t('tx.actions')),
     h('div', { class: 'button-row' }, buttons),
     confirmBox,
-    h('div', { class: 'field fail-reason' }, h('label', { for: 'fail-reason' }, 'Failure reason'), failReason),
-    h('div', { class: 'field cancel-amount' }, h('label', { for: 'cancel-amount' }, 'Amount to cancel'), cancelAmount),
-    h(
-      'p',
-      { class: 'hint' },
-      'Trigger finalizes a PENDING payment now (or sends its webhook again); Deposit pays an issued PortOne virtual account now; Resend sends a final payment’s webhook again; Cancel turns a SUCCESS into CANCELLED, or with an amount cancels that part of it (it stays SUCCESS).',
-    ),
+    h('div', { class: 'field fail-reason' }, h('label', { for: 'fail-reason' }, t('tx.failReason')), failReason),
+    h('div', { class: 'field cancel-amount' }, h('label', { for: 'cancel-amount' }, t('tx.cancelAmount')), cancelAmount),
+    h('p', { class: 'hint' }, t('tx.hint')),
     message,
   );
   const details = h('dl', { class: 'fields' });
@@ -141,8 +139,8 @@ export function createTransactionView(options) {
   const body = h(
     'div',
     { class: 'tx-grid' },
-    h('section', { class: 'card', 'aria-labelledby': 'details-heading' }, h('h2', { id: 'details-heading' }, 'Details'), details),
-    h('section', { class: 'card', 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, 'Timeline'), timeline),
+    h('section', { class: 'card', 'aria-labelledby': 'details-heading' }, h('h2', { id: 'details-heading' }, t('common.details')), details),
+    h('section', { class: 'card', 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, t('tx.timeline')), timeline),
   );
   const element = h('div', { class: 'tx' }, h('p', { class: 'crumbs' }, back), heading, problem, actions, body);
 
@@ -170,7 +168,7 @@ export function createTransactionView(options) {
       render(payment, log);
     } catch (e) {
       if (mine !== seq) return;
-      problem.textContent = e instanceof ApiError && e.status === 404 ? `There is no transaction ${tid}.` : `Could not load ${tid}: ${errorText(e)}`;
+      problem.textContent = e instanceof ApiError && e.status === 404 ? t('tx.notFound', { tid }) : t('tx.loadFailed', { tid, message: errorText(e) });
       problem.hidden = false;
       if (e instanceof ApiError && e.status === 404) {
         current = null;
@@ -188,7 +186,7 @@ export function createTransactionView(options) {
    * @param {WebhookLog} log
    */
   const render = (p, log) => {
-    heading.replaceChildren('Transaction ', h('span', { class: 'mono' }, p.tid), ' ', badge(p.status));
+    heading.replaceChildren(...tParts('tx.headingStatus', { tid: h('span', { class: 'mono' }, p.tid), status: badge(p.status) }));
     document.title = `${p.tid} · hamster-pg`;
     details.replaceChildren(...fields(p));
     // Keep the focus on a response's <summary> across the redraw.
@@ -250,7 +248,7 @@ export function createTransactionView(options) {
     busy = true;
     updateButtons();
     message.className = 'msg';
-    message.textContent = `${action.label}…`;
+    message.textContent = t('tx.running', { action: action.label });
     try {
       const text = await action.run(tid, inputs());
       cancelAmount.value = '';
@@ -258,7 +256,7 @@ export function createTransactionView(options) {
       message.textContent = text;
     } catch (e) {
       message.className = 'msg msg-error';
-      message.textContent = `${action.label} failed: ${errorText(e)}`;
+      message.textContent = t('tx.actionFailed', { action: action.label, message: errorText(e) });
     } finally {
       busy = false;
       await load();
@@ -291,7 +289,7 @@ export function createTransactionView(options) {
         tid = next;
         current = null;
         opened.clear();
-        heading.replaceChildren('Transaction ', h('span', { class: 'mono' }, tid));
+        heading.replaceChildren(...tParts('tx.heading', { tid: h('span', { class: 'mono' }, tid) }));
         details.replaceChildren();
         timeline.replaceChildren();
         message.textContent = '';
@@ -325,34 +323,44 @@ function errorText(e) {
 function fields(p) {
   /** @type {[string, Node | string][]} */
   const rows = [
-    ['TID', h('span', { class: 'mono' }, p.tid)],
-    ['Order ID', p.orderId],
-    ['Amount', formatAmount(p.amount)],
+    [t('field.tid'), h('span', { class: 'mono' }, p.tid)],
+    [t('field.orderId'), p.orderId],
+    [t('field.amount'), formatAmount(p.amount)],
     ...(p.cancelledAmount > 0
       ? /** @type {[string, Node | string][]} */ ([
-          ['Cancelled', formatAmount(p.cancelledAmount)],
-          ['Remaining', formatAmount(p.remainingAmount)],
+          [t('tx.cancelled'), formatAmount(p.cancelledAmount)],
+          [t('tx.remaining'), formatAmount(p.remainingAmount)],
         ])
       : []),
-    ['Status', badge(p.status)],
-    ['Approval no.', orDash(p.approvalNo)],
-    ['Fail reason', orDash(p.failReason)],
-    ['Requested at', timeEl(p.requestedAt)],
-    ['Processing started', timeEl(p.processingStartedAt)],
-    ['Processed at', timeEl(p.processedAt)],
-    ['Cancelled at', timeEl(p.cancelledAt)],
-    ['Webhook sent at', timeEl(p.webhookSentAt)],
-    ['Webhook response', p.webhookResponseCode === null ? '—' : `HTTP ${p.webhookResponseCode}`],
-    ['MID', orDash(p.mid)],
-    ['Scenario', orDash(p.scenario)],
-    ['Decided by', orDash(p.decidedBy ?? null)],
-    ['Contract', orDash(p.profile ?? null)],
-    ['Public ID', h('span', { class: 'mono' }, p.publicId)],
-    ['User public ID', orDash(p.userPublicId)],
-    ['Echo', p.echo === null ? '—' : h('pre', { class: 'code' }, JSON.stringify(p.echo, null, 2))],
+    [t('field.status'), badge(p.status)],
+    [t('tx.approvalNo'), orDash(p.approvalNo)],
+    [t('tx.failReasonField'), orDash(p.failReason)],
+    [t('field.requestedAt'), timeEl(p.requestedAt)],
+    [t('tx.processingStarted'), timeEl(p.processingStartedAt)],
+    [t('tx.processedAt'), timeEl(p.processedAt)],
+    [t('tx.cancelledAt'), timeEl(p.cancelledAt)],
+    [t('tx.webhookSentAt'), timeEl(p.webhookSentAt)],
+    [t('tx.webhookResponse'), p.webhookResponseCode === null ? '—' : `HTTP ${p.webhookResponseCode}`],
+    [t('field.mid'), orDash(p.mid)],
+    [t('field.scenario'), orDash(p.scenario)],
+    [t('tx.decidedBy'), decidedBy(p.decidedBy ?? null)],
+    [t('field.contract'), orDash(p.profile ?? null)],
+    [t('tx.publicId'), h('span', { class: 'mono' }, p.publicId)],
+    [t('tx.userPublicId'), orDash(p.userPublicId)],
+    [t('tx.echo'), p.echo === null ? '—' : h('pre', { class: 'code' }, JSON.stringify(p.echo, null, 2))],
   ];
-  if (p.cancellations.length > 0) rows.push(['Cancellations', cancellationList(p.cancellations)]);
+  if (p.cancellations.length > 0) rows.push([t('tx.cancellations'), cancellationList(p.cancellations)]);
   return rows.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]);
+}
+
+/**
+ * Who decided the outcome, in words, with the API's value (`decidedBy`) beside them.
+ * @param {string | null} code
+ */
+function decidedBy(code) {
+  if (code === null) return '—';
+  const label = tIf(`decided.${code}`);
+  return label === null ? code : t('decided.value', { label, code });
 }
 
 /**

@@ -4,6 +4,7 @@
 
 import { ApiError } from './api.js';
 import { breakableId, debounce, h, orDash, timeEl } from './dom.js';
+import { formatNumber, t } from './i18n.js';
 import { onLive } from './live.js';
 import { DELIVERY_STATES, listDeliveries, requeueDeliveries } from './webhooks-api.js';
 
@@ -11,7 +12,16 @@ import { DELIVERY_STATES, listDeliveries, requeueDeliveries } from './webhooks-a
 /** @typedef {import('./webhooks-api.js').DeliveryView} DeliveryView */
 
 const PAGE_SIZE = 50;
-const HEADERS = ['Delivery', 'TID / subject', 'Event', 'State', 'Attempts', 'Last answer', 'Created', 'Receiver'];
+const HEADERS = [
+  t('wh.colDelivery'),
+  t('wh.colTid'),
+  t('field.event'),
+  t('field.state'),
+  t('field.attempts'),
+  t('wh.colLastAnswer'),
+  t('field.created'),
+  t('field.receiver'),
+];
 const FILTER_KEYS = /** @type {const} */ (['state', 'tid', 'mid', 'url']);
 
 /** @param {URLSearchParams} params @returns {{ filters: DeliveryFilters, before: number | null }} */
@@ -37,7 +47,7 @@ export function webhooksHash(filters, before = null) {
 
 /** @param {DeliveryView} d */
 export function deliveryBadge(d) {
-  return h('span', { class: `badge badge-state-${d.state.toLowerCase()}` }, d.state);
+  return h('span', { class: `badge badge-state-${d.state.toLowerCase()}`, title: t(`state.${d.state}`) || null }, d.state);
 }
 
 /** @param {string} name @param {string} label */
@@ -47,31 +57,36 @@ function field(name, label) {
 }
 
 export function createWebhookList() {
-  const heading = h('h1', { id: 'wh-heading', tabindex: '-1' }, 'Webhook deliveries');
+  const heading = h('h1', { id: 'wh-heading', tabindex: '-1' }, t('wh.heading'));
   const tabs = h('ul', { class: 'wh-tabs' });
   const form = h(
     'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filter webhook deliveries' },
-    field('tid', 'TID or subject'),
-    field('mid', 'MID'),
-    field('url', 'Receiver URL'),
-    h('div', { class: 'field field-buttons' }, h('button', { type: 'submit', class: 'button button-primary' }, 'Apply'), h('button', { type: 'reset', class: 'button' }, 'Clear')),
+    { class: 'filters', role: 'search', 'aria-label': t('wh.filters') },
+    field('tid', t('wh.tid')),
+    field('mid', t('field.mid')),
+    field('url', t('wh.url')),
+    h(
+      'div',
+      { class: 'field field-buttons' },
+      h('button', { type: 'submit', class: 'button button-primary' }, t('common.apply')),
+      h('button', { type: 'reset', class: 'button' }, t('common.clear')),
+    ),
   );
   const bulk = h('button', { type: 'button', class: 'button', hidden: true });
   const message = h('p', { class: 'msg', role: 'status', 'aria-live': 'polite' });
   const error = h('p', { class: 'msg msg-error', role: 'alert', hidden: true });
-  const loading = h('p', { class: 'loading' }, 'Loading deliveries…');
+  const loading = h('p', { class: 'loading' }, t('wh.loading'));
   const tbody = h('tbody');
   const table = h('table', { class: 'tx-table wh-table', 'aria-labelledby': 'wh-heading' }, h('thead', {}, h('tr', {}, HEADERS.map((name) => h('th', { scope: 'col' }, name)))), tbody);
   const tableWrap = h('div', { class: 'table-wrap', hidden: true }, table);
-  const empty = h('p', { class: 'empty', hidden: true }, 'No deliveries match.');
-  const older = h('a', { class: 'button', hidden: true }, 'Older →');
+  const empty = h('p', { class: 'empty', hidden: true }, t('wh.none'));
+  const older = h('a', { class: 'button', hidden: true }, t('common.older'));
   const element = h(
     'section',
     { class: 'webhooks', 'aria-labelledby': 'wh-heading' },
-    h('p', { class: 'crumbs' }, h('a', { href: '#/', class: 'back' }, '← Payments')),
+    h('p', { class: 'crumbs' }, h('a', { href: '#/', class: 'back' }, t('wh.back'))),
     heading,
-    h('nav', { 'aria-label': 'Delivery states' }, tabs),
+    h('nav', { 'aria-label': t('wh.states') }, tabs),
     form,
     h('div', { class: 'button-row' }, bulk),
     message,
@@ -79,7 +94,7 @@ export function createWebhookList() {
     loading,
     tableWrap,
     empty,
-    h('nav', { class: 'pager', 'aria-label': 'Pages' }, older),
+    h('nav', { class: 'pager', 'aria-label': t('common.pages') }, older),
   );
 
   /** @type {{ filters: DeliveryFilters, before: number | null }} */
@@ -98,7 +113,7 @@ export function createWebhookList() {
       render(page);
     } catch (e) {
       if (mine !== seq) return;
-      error.textContent = `Could not load the deliveries: ${e instanceof Error ? e.message : String(e)}`;
+      error.textContent = t('wh.loadFailed', { message: e instanceof Error ? e.message : String(e) });
       error.hidden = false;
     } finally {
       if (mine === seq) {
@@ -123,9 +138,10 @@ export function createWebhookList() {
           h(
             'a',
             { href: webhooksHash(s ? { ...rest, state: s } : rest), 'aria-current': current ? 'page' : null, 'data-state': s ?? 'ALL' },
-            s ?? 'All',
+            s ?? t('common.all'),
+            s && t(`state.${s}`) ? h('span', { class: 'gloss' }, ` ${t(`state.${s}`)}`) : null,
             ' ',
-            h('span', { class: 'wh-count' }, String(s ? (page.counts[s] ?? 0) : total)),
+            h('span', { class: 'wh-count' }, formatNumber(s ? (page.counts[s] ?? 0) : total)),
           ),
         );
       }),
@@ -138,7 +154,7 @@ export function createWebhookList() {
     const s = state.filters.state;
     const shown = s === 'DEAD' || s === 'HELD' ? page.counts[s] : 0;
     bulk.hidden = !shown;
-    bulk.textContent = `Resend all ${shown} ${s}`;
+    bulk.textContent = t('wh.resendAll', { count: shown ?? 0, state: s ?? '' });
   };
 
   /** @param {DeliveryView} d */
@@ -146,9 +162,9 @@ export function createWebhookList() {
     const cells = [
       h('a', { href: `#/webhooks/${d.deliveryId}`, class: 'token' }, `#${d.deliveryId}`),
       d.forPayment ? h('a', { href: `#/tx/${encodeURIComponent(d.tid)}` }, breakableId(d.tid)) : breakableId(d.tid),
-      [d.eventStatus, d.origin === 'MANUAL' ? h('span', { class: 'wh-origin' }, ' manual') : null],
+      [d.eventStatus, d.origin === 'MANUAL' ? h('span', { class: 'wh-origin' }, ` ${t('wh.manual')}`) : null],
       deliveryBadge(d),
-      String(d.attempts),
+      formatNumber(d.attempts),
       d.lastResponseCode !== null ? `HTTP ${d.lastResponseCode}` : orDash(d.lastError),
       timeEl(d.createdAt),
       breakableId(d.url),
@@ -163,11 +179,12 @@ export function createWebhookList() {
     if (s !== 'DEAD' && s !== 'HELD') return;
     bulk.disabled = true;
     message.className = 'msg';
-    message.textContent = `Requeueing the ${s} deliveries…`;
+    message.textContent = t('wh.requeueing', { state: s });
     try {
       const r = await requeueDeliveries(s, state.filters);
       message.className = 'msg msg-ok';
-      message.textContent = `Requeued ${r.requeued} ${s} deliveries: the dispatcher sends them now.${r.remaining > 0 ? ` ${r.remaining} more match: resend again.` : ''}`;
+      message.textContent =
+        r.remaining > 0 ? t('wh.requeuedMore', { count: r.requeued, state: s, remaining: r.remaining }) : t('wh.requeued', { count: r.requeued, state: s });
       await load();
     } catch (e) {
       message.className = 'msg msg-error';
@@ -204,7 +221,7 @@ export function createWebhookList() {
         const input = form.elements.namedItem(key);
         if (input instanceof HTMLInputElement) input.value = state.filters[key] ?? '';
       }
-      document.title = `Webhooks${state.filters.state ? ` · ${state.filters.state}` : ''} · hamster-pg`;
+      document.title = state.filters.state ? t('title.webhooksState', { state: state.filters.state }) : t('title.webhooks');
       stopListening ??= onLive(() => reloadSoon());
       void load();
     },
