@@ -133,7 +133,7 @@ export default {
   'rules.heading': 'Scenario rules',
   'rules.token': 'Admin token (admin.token)',
   'rules.json': 'Rules (JSON list; the first that matches a payment decides it)',
-  'rules.hint': 'match: orderId, userPublicId, amount, mid, orderName, cardNumber · effect: outcome, reason, delay, webhook, accept — see the README, “Scripting outcomes”.',
+  'rules.hint': 'match: orderId, userPublicId, amount, mid, orderName, cardNumber · effect: outcome, reason, delay, webhook, accept — see docs/scripting.md, “Scripting outcomes”.',
   'rules.save': 'Save rules',
   'rules.reload': 'Reload',
   'rules.tokenNeeded': 'admin.token is set: enter it above, then try again.',

@@ -129,7 +129,7 @@ export default {
   'rules.heading': '시나리오 규칙',
   'rules.token': '관리자 토큰 (admin.token)',
   'rules.json': '규칙 (JSON 목록: 결제와 처음으로 일치하는 규칙이 결과를 정합니다)',
-  'rules.hint': 'match: orderId, userPublicId, amount, mid, orderName, cardNumber · effect: outcome, reason, delay, webhook, accept — README.ko.md의 “결과를 스크립트로 정하기”를 참고하세요.',
+  'rules.hint': 'match: orderId, userPublicId, amount, mid, orderName, cardNumber · effect: outcome, reason, delay, webhook, accept — docs/scripting.ko.md의 “결과를 스크립트로 정하기”를 참고하세요.',
   'rules.save': '규칙 저장',
   'rules.reload': '다시 불러오기',
   'rules.tokenNeeded': 'admin.token이 설정되어 있습니다: 위에 토큰을 입력하고 다시 시도하세요.',
