@@ -1,6 +1,7 @@
 /** The SQL of the webhook attempt log: every HTTP attempt of every delivery. */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { DB, WebhookAttemptsTable } from '../db/schema.js';
+import { bulkInsert } from './bulk.sql.js';
 
 export interface Attempt {
   id: number;
@@ -52,25 +53,37 @@ export async function insertAttempts(
   db: Kysely<DB>,
   items: ReadonlyArray<{ delivery: { id: number; paymentId: number | null; attemptCount: number }; result: AttemptResult }>,
 ): Promise<void> {
-  await db
-    .insertInto('webhook_attempts')
-    .values(
-      items.map(({ delivery, result }) => ({
-        delivery_id: delivery.id,
-        payment_process_id: delivery.paymentId,
-        attempt_no: delivery.attemptCount,
-        attempted_at: result.attemptedAt,
-        url: result.url,
-        response_code: result.responseCode,
-        error: result.error,
-        duration_ms: result.durationMs,
-        response_body: result.responseBody,
-        signature: result.signature,
-        request_headers: result.requestHeaders ?? null,
-      })),
-    )
-    .execute();
+  await insertRows(
+    db,
+    items.map(({ delivery, result }) => ({
+      delivery_id: delivery.id,
+      payment_process_id: delivery.paymentId,
+      attempt_no: delivery.attemptCount,
+      attempted_at: result.attemptedAt,
+      url: result.url,
+      response_code: result.responseCode,
+      error: result.error,
+      duration_ms: result.durationMs,
+      response_body: result.responseBody,
+      signature: result.signature,
+      request_headers: result.requestHeaders ?? null,
+    })),
+  );
 }
+
+const insertRows = bulkInsert<Insertable<WebhookAttemptsTable>>('webhook_attempts', [
+  ['delivery_id', 'bigint'],
+  ['payment_process_id', 'bigint'],
+  ['attempt_no', 'integer'],
+  ['attempted_at', 'bigint'],
+  ['url', 'text'],
+  ['response_code', 'integer'],
+  ['error', 'text'],
+  ['duration_ms', 'integer'],
+  ['response_body', 'text'],
+  ['signature', 'text'],
+  ['request_headers', 'text'],
+]);
 
 export async function listAttempts(db: Kysely<DB>, paymentId: number): Promise<Attempt[]> {
   const rows = await db

@@ -7,13 +7,21 @@
  * the batch's size, so SQLite prepares it once and PostgreSQL parses little.
  * Each UPDATE keeps its compare-and-set: its WHERE names the state it expects.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, PostgresAdapter, type Kysely } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 
 type Dialect = Capabilities['name'];
 
+/** A database or a transaction on it. */
+type Target = Pick<Kysely<unknown>, 'executeQuery' | 'getExecutor'>;
+
+/** Which SQL a database (or a transaction on it) speaks, from its Kysely adapter. */
+function dialectOf(db: Target): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
 /** A column of the JSON rows: its name and its PostgreSQL type (SQLite takes JSON's own types). */
-type Column = readonly [name: string, pgType: 'bigint' | 'integer' | 'text'];
+type Column = readonly [name: string, pgType: 'bigint' | 'integer' | 'text' | 'numeric'];
 
 /**
  * The rows as a derived table `v(columns…)`, from the single parameter
@@ -61,13 +69,40 @@ function bulk(columns: readonly Column[], build: (spelling: Spelling) => string)
     }
     return text;
   };
-  const run = async <R>(db: Pick<Kysely<unknown>, 'executeQuery'>, caps: Capabilities, rows: readonly unknown[][]): Promise<R[]> => {
+  const run = async <R>(db: Target, rows: readonly unknown[][]): Promise<R[]> => {
     if (rows.length === 0) return [];
-    const result = await db.executeQuery<R>(CompiledQuery.raw(textFor(caps.name), [JSON.stringify(rows)]));
+    const result = await db.executeQuery<R>(CompiledQuery.raw(textFor(dialectOf(db)), [JSON.stringify(rows)]));
     return result.rows;
   };
   /** The statement's text for a dialect (its one parameter: the rows as JSON). */
   return Object.assign(run, { text: textFor });
+}
+
+/**
+ * Many rows into `table` in one INSERT … SELECT from the rows as JSON, with a
+ * text that never changes (a multi-row VALUES has one text, and one SQLite
+ * preparation, per batch size). Each row object gives its `columns`, in
+ * order; `onConflict` skips a row whose unique key is taken; `returning`
+ * names the columns read back, in the order the rows were given.
+ */
+export function bulkInsert<Row extends object>(
+  table: string,
+  columns: ReadonlyArray<readonly [name: keyof Row & string, pgType: Column[1]]>,
+  options: { onConflictDoNothing?: boolean; returning?: readonly string[] } = {},
+) {
+  const names = columns.map(([name]) => name);
+  const statement = bulk(
+    columns,
+    ({ rows }) =>
+      `insert into ${table} (${names.join(', ')})
+select ${names.map((name) => `v.${name}`).join(', ')} from ${rows}
+where true${options.onConflictDoNothing ? ' on conflict do nothing' : ''}${options.returning ? ` returning ${options.returning.join(', ')}` : ''}`,
+  );
+  return <R = never>(db: Target, rows: readonly Row[]): Promise<R[]> =>
+    statement<R>(
+      db,
+      rows.map((row) => names.map((name) => (row as Record<string, unknown>)[name] ?? null)),
+    );
 }
 
 /**

@@ -9,7 +9,7 @@ import { type Kysely, type Selectable } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB, WebhookDeliveriesTable } from '../db/schema.js';
 import { insertAttempts, type AttemptResult } from './attempt.repository.js';
-import { moveDeliveriesOn } from './bulk.sql.js';
+import { bulkInsert, moveDeliveriesOn } from './bulk.sql.js';
 import type { EventStatus } from '../payments/payment.js';
 
 export type { Attempt, AttemptResult } from './attempt.repository.js';
@@ -89,7 +89,7 @@ export async function createDelivery(db: Kysely<DB>, args: NewDeliveryArgs): Pro
 export async function createDeliveries(db: Kysely<DB>, list: readonly NewDeliveryArgs[]): Promise<Delivery[]> {
   if (list.length === 0) return [];
   const rows = list.map(deliveryRow);
-  const made = await db.insertInto('webhook_deliveries').values(rows).returning('id').execute();
+  const made = await insertDeliveries<{ id: number | string }>(db, rows);
   const ids = made.map((r) => Number(r.id)).sort((a, b) => a - b);
   return rows.map((row, i) => ({
     id: ids[i]!,
@@ -113,6 +113,29 @@ export async function createDeliveries(db: Kysely<DB>, list: readonly NewDeliver
     lastError: null,
   }));
 }
+
+const insertDeliveries = bulkInsert<ReturnType<typeof deliveryRow>>(
+  'webhook_deliveries',
+  [
+    ['payment_process_id', 'bigint'],
+    ['tid', 'text'],
+    ['profile', 'text'],
+    ['webhook_id', 'text'],
+    ['event_status', 'text'],
+    ['origin', 'text'],
+    ['url', 'text'],
+    ['payload', 'text'],
+    ['state', 'text'],
+    ['mid', 'text'],
+    ['bad_signature', 'integer'],
+    ['reorder', 'integer'],
+    ['attempt_count', 'integer'],
+    ['due_at', 'bigint'],
+    ['created_at', 'bigint'],
+    ['claimed_by', 'text'],
+  ],
+  { returning: ['id'] },
+);
 
 function deliveryRow(args: NewDeliveryArgs) {
   const claimed = args.claimedUntil !== undefined;
@@ -189,14 +212,12 @@ export async function claimDueDeliveries(
  */
 export async function completeAttempts(
   db: Kysely<DB>,
-  caps: Capabilities,
   items: ReadonlyArray<{ delivery: Delivery; result: AttemptResult; next: NextState }>,
 ): Promise<boolean[]> {
   if (items.length === 0) return [];
   await insertAttempts(db, items);
   const moved = await moveDeliveriesOn<{ id: number | string }>(
     db,
-    caps,
     items.map(({ delivery, result, next }) => [
       delivery.id,
       delivery.attemptCount,

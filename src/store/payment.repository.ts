@@ -8,7 +8,7 @@ import type { Capabilities } from '../db/capabilities.js';
 import type { DB, PaymentProcessesTable } from '../db/schema.js';
 import { lazyPrepared } from '../db/prepared.js';
 import type { DecidedBy, Outcome, PaymentProcess, PaymentStatus } from '../payments/payment.js';
-import { recordWebhookResults as recordResults } from './bulk.sql.js';
+import { bulkInsert, recordWebhookResults as recordResults } from './bulk.sql.js';
 import { pendingPayment, toPaymentProcess, type NewPaymentRow } from './payment.rows.js';
 
 export { toPaymentProcess, type NewPaymentRow } from './payment.rows.js';
@@ -32,18 +32,37 @@ export async function insertPendingPayments(
   db: Kysely<DB>,
   items: ReadonlyArray<{ row: NewPaymentRow; echo: Record<string, unknown> | null }>,
 ): Promise<Array<PaymentProcess | null>> {
-  const inserted = await db
-    .insertInto('payment_processes')
-    .values(items.map((i) => i.row))
-    .onConflict((oc) => oc.doNothing())
-    .returning(['id', 'public_id'])
-    .execute();
+  const inserted = await insertPending<{ id: number | string; public_id: string }>(
+    db,
+    items.map((i) => i.row),
+  );
   const idOf = new Map(inserted.map((r) => [r.public_id, Number(r.id)]));
   return items.map(({ row, echo }) => {
     const id = idOf.get(row.public_id);
     return id === undefined ? null : pendingPayment(row, id, echo);
   });
 }
+
+const insertPending = bulkInsert<NewPaymentRow>(
+  'payment_processes',
+  [
+    ['public_id', 'text'],
+    ['tid', 'text'],
+    ['order_id', 'text'],
+    ['user_public_id', 'text'],
+    ['amount', 'numeric'],
+    ['status', 'text'],
+    ['echo', 'text'],
+    ['webhook_url', 'text'],
+    ['requested_at', 'bigint'],
+    ['mid', 'text'],
+    ['scenario', 'text'],
+    ['effect', 'text'],
+    ['process_after', 'bigint'],
+    ['profile', 'text'],
+  ],
+  { onConflictDoNothing: true, returning: ['id', 'public_id'] },
+);
 
 export async function findPaymentByTid(db: Kysely<DB>, tid: string): Promise<PaymentProcess | null> {
   const row = await db.selectFrom('payment_processes').selectAll().where('tid', '=', tid).executeTakeFirst();
@@ -220,7 +239,6 @@ export async function cancelPaymentProcess(
  */
 export async function recordWebhookResults(
   db: Kysely<DB>,
-  caps: Capabilities,
   attempts: ReadonlyArray<{ paymentId: number; responseCode: number | null; deliveredAt: number | null }>,
 ): Promise<void> {
   const byPayment = new Map<number, [number, number | null, number | null]>();
@@ -232,5 +250,5 @@ export async function recordWebhookResults(
       row[2] ??= deliveredAt;
     }
   }
-  await recordResults(db, caps, [...byPayment.values()]);
+  await recordResults(db, [...byPayment.values()]);
 }

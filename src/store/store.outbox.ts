@@ -123,12 +123,10 @@ export class OutboxStore extends ContractQueries {
 
   /** Many attempts in one transaction (the dispatcher group-commits what finished in the same moment). */
   completeAttempts(items: ReadonlyArray<{ delivery: deliveries.Delivery; result: deliveries.AttemptResult; next: deliveries.NextState }>): Promise<boolean[]> {
-    const { db, caps } = this.o.database;
-    return db.transaction().execute(async (trx) => {
-      const held = await deliveries.completeAttempts(trx, caps, items);
+    return this.o.database.db.transaction().execute(async (trx) => {
+      const held = await deliveries.completeAttempts(trx, items);
       await payments.recordWebhookResults(
         trx,
-        caps,
         // (A store event has no payment to update.)
         items.flatMap(({ delivery, result, next }) =>
           delivery.paymentId === null

@@ -220,7 +220,6 @@ export class Store extends OutboxStore {
           });
           const won = await finalizeClaimed<{ id: number | string }>(
             trx,
-            caps,
             planned.map(({ final: f }) => [f.id, args.token, f.status, f.approvalNo, f.failReason, f.decidedBy, now]),
           );
           const ids = new Set(won.map((r) => Number(r.id)));

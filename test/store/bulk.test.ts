@@ -44,7 +44,7 @@ describe.each(backends())('set-based statements on $name', (backend) => {
     const { claimed } = await store.claimPending(2); // a and b, one token
     const token = claimed[0]!.claimToken!;
     expect(claimed.map((p) => p.id)).toEqual([a, b]);
-    const won = await finalizeClaimed<{ id: number | string }>(database.db, database.caps, [
+    const won = await finalizeClaimed<{ id: number | string }>(database.db, [
       [a, token, 'SUCCESS', '00000000000000000001', null, 'random', now],
       [b, 'another-token', 'FAILED', null, 'LIMIT_EXCEEDED', 'rule', now], // fenced out
       [c, token, 'SUCCESS', '00000000000000000002', null, 'random', now], // still PENDING: not ours
@@ -59,7 +59,7 @@ describe.each(backends())('set-based statements on $name', (backend) => {
     await accept(2);
     const { finalized } = await store.processBatch(10, () => ({ status: 'SUCCESS' }), 0);
     const [d1, d2] = await store.claimDueDeliveries(10);
-    const moved = await moveDeliveriesOn<{ id: number | string }>(database.db, database.caps, [
+    const moved = await moveDeliveriesOn<{ id: number | string }>(database.db, [
       [d1!.id, d1!.attemptCount, 'DELIVERED', d1!.dueAt, now, 200, null],
       [d2!.id, d2!.attemptCount + 1, 'DEAD', d2!.dueAt, null, 500, 'no'], // a claim that was taken over
     ]);
@@ -74,13 +74,13 @@ describe.each(backends())('set-based statements on $name', (backend) => {
 
   it('folds several attempts of one payment: the last code, the first delivery time, never moved once set', async () => {
     const [a, b] = await accept(2);
-    await recordFolded(database.db, database.caps, [
+    await recordFolded(database.db, [
       { paymentId: a!, responseCode: 500, deliveredAt: null },
       { paymentId: a!, responseCode: 200, deliveredAt: now + 1 },
       { paymentId: a!, responseCode: 204, deliveredAt: now + 2 },
       { paymentId: b!, responseCode: 503, deliveredAt: null },
     ]);
-    await recordWebhookResults(database.db, database.caps, [[a, 410, now + 3]]);
+    await recordWebhookResults(database.db, [[a, 410, now + 3]]);
     const rows = await database.db.selectFrom('payment_processes').select(['id', 'webhook_response_code', 'webhook_sent_at']).orderBy('id').execute();
     expect(rows.map((r) => [Number(r.id), r.webhook_response_code, r.webhook_sent_at === null ? null : Number(r.webhook_sent_at)])).toEqual([
       [a, 410, now + 1],
