@@ -225,7 +225,7 @@ export const KEYS = {
   // null: none configured, and the rules stored in the database stay.
   scenarios: spec(
     null as Scenario[] | null,
-    'a list of rules (see README, "Scripting outcomes"); as JSON text in the environment or a flag',
+    'a list of rules (see docs/scripting.md, "Scenario rules"); as JSON text in the environment or a flag',
     structured((raw) => parseScenarios(raw), ScenarioError),
     'scenario rules: which payments end how, and how their webhooks and accept calls misbehave',
   ),

@@ -36,7 +36,7 @@ export interface AdminDeps {
   log: Logger;
 }
 
-const Rule = Type.Record(Type.String(), Type.Unknown(), { description: 'A scenario rule: {name, match, effect} (see README, "Scripting outcomes")' });
+const Rule = Type.Record(Type.String(), Type.Unknown(), { description: 'A scenario rule: {name, match, effect} (see docs/scripting.md, "Scenario rules")' });
 const RuleList = Type.Object({ scenarios: Type.Array(Rule) });
 const MerchantView = Type.Object({
   mid: Type.String(),

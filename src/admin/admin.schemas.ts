@@ -52,7 +52,7 @@ const RuleFields = {
 
 export const RuleBody = Type.Object(
   { name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }), ...RuleFields },
-  { description: 'A scenario rule (README, "Scripting outcomes")' },
+  { description: 'A scenario rule (docs/scripting.md, "Scenario rules")' },
 );
 /** A rule under its name in the path: the body's own name, if any, must be the same. */
 export const NamedRuleBody = Type.Object({ name: Type.Optional(Type.String()), ...RuleFields });

@@ -30,7 +30,7 @@ async function freePair(): Promise<number> {
 }
 
 describe('examples', () => {
-  it('scripting-outcomes.sh runs as the README shows', async () => {
+  it('scripting-outcomes.sh runs as docs/scripting.md shows', async () => {
     const pgPort = await freePair();
     let hookPort = (await freePort())!;
     while (hookPort === pgPort + 1) hookPort = (await freePort())!;
