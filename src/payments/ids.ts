@@ -100,9 +100,38 @@ export class Snowflake {
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** Base62 (0-9, A-Z, a-z), left-padded with '0' to `width` characters. */
+/** 62^6: below 2^53, so a value splits into two Numbers around it for any 64-bit id. */
+const P6 = 62n ** 6n;
+
+/**
+ * Base62 (0-9, A-Z, a-z), left-padded with '0' to `width` characters. Every
+ * accepted payment mints one: the value is split once (BigInt) into a high
+ * and a low part that are each converted with Number arithmetic.
+ */
 export function toBase62(value: bigint, width = 11): string {
   if (value < 0n) throw new RangeError('base62 takes a non-negative integer');
+  if (value >= P6 * P6 * P6) return toBase62Slow(value, width);
+  const high = value / P6;
+  let out = digits62(Number(value - high * P6), high > 0n ? 6 : 1);
+  if (high > 0n) {
+    const top = high / P6;
+    out = digits62(Number(high - top * P6), top > 0n ? 6 : 1) + out;
+    if (top > 0n) out = digits62(Number(top), 1) + out;
+  }
+  return out.padStart(width, '0');
+}
+
+/** A Number's base62 digits, zero-padded to at least `width`. */
+function digits62(n: number, width: number): string {
+  let out = '';
+  do {
+    out = BASE62[n % 62] + out;
+    n = Math.floor(n / 62);
+  } while (n > 0);
+  return out.padStart(width, '0');
+}
+
+function toBase62Slow(value: bigint, width: number): string {
   let out = '';
   let n = value;
   do {

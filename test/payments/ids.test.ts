@@ -84,4 +84,24 @@ describe('snowflake publicId', () => {
     expect(() => new Snowflake(1024, Date.now)).toThrow(RangeError);
     expect(() => new Snowflake(-1, Date.now)).toThrow(RangeError);
   });
+
+  it('writes base62 as digit-by-digit division would, across the split points of its fast path', () => {
+    const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+    const byDivision = (v: bigint) => {
+      let out = '';
+      let n = v;
+      do {
+        out = DIGITS[Number(n % 62n)] + out;
+        n /= 62n;
+      } while (n > 0n);
+      return out.padStart(11, '0');
+    };
+    const p6 = 62n ** 6n;
+    const values = [0n, 1n, 61n, 62n, p6 - 1n, p6, p6 + 1n, p6 * p6 - 1n, p6 * p6, p6 * p6 + 1n, 2n ** 63n - 1n, p6 ** 3n - 1n, p6 ** 3n, 2n ** 80n];
+    for (let i = 0; i < 2000; i++) values.push((BigInt(Math.floor(Math.random() * 2 ** 31)) << 32n) | BigInt(Math.floor(Math.random() * 2 ** 32)));
+    for (const v of values) {
+      expect(toBase62(v)).toBe(byDivision(v));
+      expect(fromBase62(toBase62(v))).toBe(v);
+    }
+  });
 });
