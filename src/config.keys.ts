@@ -6,6 +6,7 @@
  * flag (serve) and its place in the Config (config.ts) are derived from it.
  */
 
+import { availableParallelism } from 'node:os';
 import {
   ReaderError,
   boolean,
@@ -36,6 +37,10 @@ const apiSecret: Reader<string> = (raw) => {
   const s = text(raw);
   return s !== undefined && /^[\x21-\x7e]{8,500}$/.test(s) ? s : undefined;
 };
+
+/** How many processes serve: 1 to 64, or `auto` (one per core the process may use, at most 64). */
+const workerCount: Reader<number> = (raw) =>
+  text(raw)?.toLowerCase() === 'auto' ? Math.min(64, Math.max(1, availableParallelism())) : integer(1, 64)(raw);
 
 export interface KeySpec<T = unknown, F extends string | undefined = string | undefined> {
   readonly default: T;
@@ -92,6 +97,12 @@ export const KEYS = {
     'an integer from 0 to 1023 (empty: leased from the database)',
     (raw) => (raw === null || text(raw) === '' ? null : integer(0, 1023)(raw)),
     'Snowflake worker id of this process; unset: each process leases a free one from the database',
+  ),
+  'server.workers': spec(
+    1,
+    'an integer from 1 to 64, or auto (one per CPU core)',
+    workerCount,
+    'processes serving on the one port (node:cluster); more than 1 needs PostgreSQL in database.url',
   ),
   'server.address': spec('127.0.0.1', 'a host name or IP address', nonEmpty, 'address to listen on (0.0.0.0 for every interface)'),
   'server.cors.origins': spec(

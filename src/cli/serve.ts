@@ -1,9 +1,15 @@
-/** `hamster-pg serve`: starts the service; stops it gracefully on SIGINT/SIGTERM. */
+/**
+ * `hamster-pg serve`: starts the service; stops it gracefully on SIGINT/SIGTERM.
+ * With `server.workers` above 1, this process becomes a cluster's primary and
+ * the service runs in that many workers (src/cluster/).
+ */
 import { App } from '../app.js';
+import { runPrimary } from '../cluster/primary.js';
+import { isClusterWorker, runWorker } from '../cluster/worker.js';
 import { CONFIG_KEYS, KEYS, envName, type ConfigKey } from '../config.keys.js';
 import { loadConfig } from '../config.js';
-import { ConfigError } from '../errors.js';
 import { parseFlags } from './flags.js';
+import { runService } from './service.js';
 import { formatDuration } from '../time.js';
 
 /** Short flags for the settings people change most, with the help's name for their value. */
@@ -13,6 +19,7 @@ const ALIASES: Record<string, readonly [ConfigKey, string]> = {
   db: ['database.url', 'PATH'],
   'webhook-url': ['payment.webhook.url', 'URL'],
   seed: ['payment.process.random-seed', 'VALUE'],
+  workers: ['server.workers', 'N'],
 };
 
 export function serveHelp(): string {
@@ -49,10 +56,13 @@ Examples:
   hamster-pg serve --port 9083 --db ./tmp/pg.db
   hamster-pg serve --payment.process.polling.fixed-delay 200ms --seed 42
   PAYMENT_PROCESS_SUCCESS_RATE=100 hamster-pg serve
+  hamster-pg serve --workers 2 --db postgres://user:pass@localhost:5432/hamster
 `;
 }
 
 export async function serve(args: string[]): Promise<void> {
+  // A worker of our own cluster: its settings come from the primary, exactly as the primary read them.
+  if (isClusterWorker()) return runWorker();
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
     config: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -71,47 +81,14 @@ export async function serve(args: string[]): Promise<void> {
   for (const key of CONFIG_KEYS) {
     if (typeof values[key] === 'string') flags[key] = values[key];
   }
-  const { config, warnings, file } = loadConfig({
+  const loaded = loadConfig({
     flags,
     configFile: typeof values.config === 'string' ? values.config : null,
   });
+  if (loaded.config.server.workers > 1) return runPrimary(loaded);
+  const { config, warnings, file } = loaded;
   const app = await App.create(config);
   if (file) app.log.info({ file }, 'configuration file read');
   for (const warning of warnings) app.log.warn(warning);
-
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) {
-      app.log.warn(`${signal} again: exiting now`);
-      process.exit(130);
-    }
-    app.log.info(`${signal}: finishing requests and webhooks under way, then exiting (again to exit at once)`);
-    setTimeout(() => {
-      app.log.error('shutdown took over 10 s; exiting');
-      process.exit(1);
-    }, 10_000).unref();
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  try {
-    await app.start();
-  } catch (error) {
-    await app.stop().catch(() => undefined);
-    const e = error as { code?: string };
-    if (e.code === 'EADDRINUSE') {
-      throw new ConfigError(
-        `Port ${config.server.port} on ${config.server.address} is already in use — stop what uses it, or set server.port (e.g. --port 9083)`,
-      );
-    }
-    throw error;
-  }
+  await runService(app).start();
 }
-

@@ -1,7 +1,9 @@
 /**
  * What happens to payments and webhooks, as a stream for the dashboard and
  * `hamster-pg tail` (Server-Sent Events at /api/events) and for metrics.
- * In-process: each instance tells about the work it does itself.
+ * Each instance tells about the work it does itself; in a cluster
+ * (`server.workers`), a worker also forwards its events, through the primary,
+ * to the workers that have listeners (see src/cluster/).
  */
 import type { ServerResponse } from 'node:http';
 import type { PaymentView } from './browse.routes.js';
@@ -36,18 +38,32 @@ export type Listener = (event: HamsterEvent) => void;
 
 export class EventBus {
   private readonly listeners = new Set<Listener>();
+  /** Where this process's own events also go (in a cluster: the other workers), while set. */
+  private forward: Listener | null = null;
+  /** Told the number of listeners each time it changes (a cluster worker tells the primary). */
+  onCount: ((count: number) => void) | null = null;
 
-  /** True when someone listens: callers skip building events otherwise. */
+  /** True when someone listens, here or (forwarded) elsewhere: callers skip building events otherwise. */
   get active(): boolean {
-    return this.listeners.size > 0;
+    return this.listeners.size > 0 || this.forward !== null;
   }
 
   on(listener: Listener): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.onCount?.(this.listeners.size);
+    return () => {
+      if (this.listeners.delete(listener)) this.onCount?.(this.listeners.size);
+    };
   }
 
+  /** An event of this process: to its listeners, and forwarded while forwarding is on. */
   emit(event: HamsterEvent): void {
+    this.deliver(event);
+    this.forward?.(event);
+  }
+
+  /** An event from elsewhere (another worker of the cluster): to this process's listeners only, never forwarded. */
+  deliver(event: HamsterEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -55,6 +71,11 @@ export class EventBus {
         // A listener's failure is its own; the others still hear.
       }
     }
+  }
+
+  /** Also hands each event of this process to `forward`, until called with null. */
+  forwardTo(forward: Listener | null): void {
+    this.forward = forward;
   }
 }
 

@@ -2,7 +2,8 @@
  * Prometheus metrics at /metrics (prom-client): payments accepted and
  * finalized, webhook attempts by outcome, delivery latency, the backlog of
  * work (read from the database when scraped), HTTP request durations, and
- * Node.js process metrics.
+ * Node.js process metrics. In a cluster (`server.workers`), whichever worker
+ * answers /metrics returns the whole cluster's (see src/cluster/metrics.ts).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DatabaseStats } from '../db/database.js';
@@ -15,6 +16,11 @@ export interface Backlog {
 
 export class Metrics {
   readonly registry = new Registry();
+  /**
+   * Set in a cluster worker: the metrics of every worker, summed (counters,
+   * histograms) or otherwise aggregated. Null: this process's own.
+   */
+  clusterMetrics: (() => Promise<string>) | null = null;
   private readonly accepted = new Counter({
     name: 'hamster_payments_accepted_total',
     help: 'Payments accepted (answered 202 and stored)',
@@ -72,10 +78,12 @@ export class Metrics {
     // The backlog is read once per scrape, for both gauges.
     let reading: Promise<Backlog> | null = null;
     const read = () => (reading ??= backlog().finally(() => setImmediate(() => (reading = null))));
+    // Every worker of a cluster reads the same database: aggregated, the figure is taken once, not summed.
     new Gauge({
       name: 'hamster_backlog_pending_payments',
       help: 'Payments PENDING or PROCESSING',
       registers: [this.registry],
+      aggregator: 'max',
       async collect() {
         this.set((await read()).pendingPayments);
       },
@@ -84,6 +92,7 @@ export class Metrics {
       name: 'hamster_backlog_due_deliveries',
       help: 'Webhook deliveries due now and not yet sent',
       registers: [this.registry],
+      aggregator: 'max',
       async collect() {
         this.set((await read()).dueDeliveries);
       },
@@ -112,6 +121,15 @@ export class Metrics {
     });
     app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) => {
       reply.type(this.registry.contentType);
+      if (this.clusterMetrics) {
+        try {
+          return await this.clusterMetrics();
+        } catch (error) {
+          // The primary did not answer in time (a worker stuck, the cluster stopping): this
+          // worker's own figures, marked as such, rather than no answer at all.
+          return `# hamster-pg: the cluster's metrics are unavailable (${(error as Error).message}); these are one worker's only\n${await this.registry.metrics()}`;
+        }
+      }
       return this.registry.metrics();
     });
   }
