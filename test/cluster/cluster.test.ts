@@ -219,12 +219,15 @@ describe.skipIf(!HAS_POSTGRES)(HAS_POSTGRES ? 'serve --workers 2 on PostgreSQL' 
     // The stream (on whichever worker survived or replaced it) still tells.
     expect(seen.length).toBeGreaterThan(400);
 
-    // SIGTERM: every worker finishes and stops; nothing is left half-done.
+    // SIGTERM: every worker finishes and stops; nothing is left half-done. Nobody reads
+    // the output any more (`serve | head`): the last lines meet a closed pipe, and that holds nothing up.
     abort.abort();
     await stream;
+    proc.child.stdout!.destroy();
+    proc.child.stderr!.destroy();
+    await sleep(100);
     proc.kill('SIGTERM');
     expect(await proc.exited).toEqual({ code: 0, signal: null });
-    expect(proc.stdout()).toMatch(/the workers have stopped"/);
     expect(alive(Number(newPid)) || alive(workers[1]!.pid)).toBe(false);
     // The workers that stopped gave their Snowflake ids back (the killed one's lease lapses by itself).
     expect(await count('select count(*) n from snowflake_workers where instance_id <> $1', [victim.instanceId])).toBe(0);
