@@ -17,7 +17,7 @@ describe('configuration', () => {
     const { config, file } = load();
     expect(file).toBeNull();
     expect(config).toEqual({
-      server: { port: 8083, address: '127.0.0.1', workerId: null, cors: { origins: [] } },
+      server: { port: 8083, workers: 1, address: '127.0.0.1', workerId: null, cors: { origins: [] } },
       database: { url: './data/hamster-pg.db', poolSize: 10 },
       payment: {
         webhook: {

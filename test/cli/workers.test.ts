@@ -29,7 +29,7 @@ async function refused(args: string[], env: Record<string, string> = {}): Promis
 }
 
 describe('serve --workers', () => {
-  it('refuses SQLite (a file, :memory:, or the default), from a flag or the environment', async () => {
+  it('refuses SQLite (a file or :memory:), from a flag or the environment', async () => {
     const message =
       'hamster-pg: server.workers 2 needs PostgreSQL in database.url: SQLite has one writer at a time, so more processes would only wait on each other (use one worker, or a postgres:// URL)';
     expect(await refused(['--workers', '2', '--db', 'x.db'])).toBe(message);
