@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import { registerDocs, type DocumentedWebhooks } from './docs.js';
 import type { DocumentedPaths } from './openapi.js';
 import { jsonBodyParser } from './body.js';
+import { LAZY_SERIALIZERS } from './lazy-serializers.js';
 import { createEdgeServer } from './edges.js';
 import { RouteMethods } from './route-methods.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem.js';
@@ -36,6 +37,7 @@ export async function createHttpServer(
   let seq = 0;
   const app = Fastify({
     loggerInstance: logger,
+    schemaController: LAZY_SERIALIZERS,
     // Per-request lines would drown the per-payment ones (which carry the tid).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,

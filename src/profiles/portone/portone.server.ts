@@ -16,6 +16,7 @@ import { BODY_LIMIT } from '../../http/server.js';
 import type { Logger } from '../../log.js';
 import type { MerchantRecord } from '../../merchants/merchant.js';
 import { PortOneFailure, forbidden, invalidRequest, serviceUnavailable, unauthorized } from './portone.errors.js';
+import { LAZY_SERIALIZERS } from '../../http/lazy-serializers.js';
 
 export type PortOneServer = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>;
 
@@ -32,6 +33,7 @@ export function createPortOneServer(log: Logger, storeBySecret: (secret: string)
   let seq = 0;
   const app = Fastify({
     loggerInstance: log,
+    schemaController: LAZY_SERIALIZERS,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     genReqId: () => `portone-${(++seq).toString(36)}`,
