@@ -181,7 +181,8 @@ interface Results {
   /** By setup name (the primary backend first). */
   endToEnd: Record<string, EndToEndRun[]>;
   latency: { rate: number; fixedDelayMs: number; p50: number; p99: number; max: number; measured: number; errors: number } | null;
-  big: { payments: number; startToReadyMs: number; peakRssMb: number; afterLoadRssMb: number } | null;
+  /** bareStartMs: the bare server's spawn → first answer in the same run (what starting any Node process costs here). */
+  big: { payments: number; startToReadyMs: number; bareStartMs: number; peakRssMb: number; afterLoadRssMb: number } | null;
   soak: { minutes: number; rssStartMb: number; rssEndMb: number; rssMaxMb: number; samples: number[] } | null;
 }
 
@@ -355,8 +356,11 @@ async function main(): Promise<void> {
     receiver.reset();
     await pacedLoad(svc.url, 2000, 5);
     const mem = memoryOf(svc.child.pid!);
-    results.big = { payments: BIG, startToReadyMs, peakRssMb: mem?.peakMb ?? NaN, afterLoadRssMb: mem?.rssMb ?? NaN };
     await svc.stop();
+    const bare = await startBare();
+    const bareStartMs = bare.startupMs;
+    await bare.stop();
+    results.big = { payments: BIG, startToReadyMs, bareStartMs, peakRssMb: mem?.peakMb ?? NaN, afterLoadRssMb: mem?.rssMb ?? NaN };
     log(`big store: ready in ${Math.round(startToReadyMs)} ms, peak RSS ${mem?.peakMb.toFixed(0)} MB`);
   }
 
@@ -460,7 +464,7 @@ function render(r: Results): string {
   if (primary.length > 0) rows.push(['peak RSS, end-to-end run', '—', `${n(of(primary, (x) => x.peakRssMb))} MB`, '—']);
   if (r.big) {
     rows.push(['peak RSS with 1,000,000 payments stored', '≤ 200 MB', `**${n(r.big.peakRssMb)} MB** (after 5 s of load at 2,000/s)`, verdict(r.big.peakRssMb <= 200)]);
-    rows.push(['start → ready, 1,000,000-payment store', '≤ 500 ms', `**${n(r.big.startToReadyMs)} ms** (process spawn → /ready answers 200)`, verdict(r.big.startToReadyMs <= 500)]);
+    rows.push(['start → ready, 1,000,000-payment store', '≤ 500 ms', `**${n(r.big.startToReadyMs)} ms** (process spawn → /ready answers 200; a bare node:http process: ${n(r.big.bareStartMs)} ms)`, verdict(r.big.startToReadyMs <= 500)]);
   }
   if (r.soak) {
     const flat = r.soak.rssEndMb <= r.soak.rssStartMb * 1.2 + 10;
