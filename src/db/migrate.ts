@@ -20,6 +20,7 @@ import * as m0008 from './migrations/0008_partial_cancel.js';
 import * as m0009 from './migrations/0009_contract_records.js';
 import * as m0010 from './migrations/0010_store_events.js';
 import * as m0011 from './migrations/0011_attempt_headers.js';
+import * as m0012 from './migrations/0012_attempts_by_delivery.js';
 
 interface Migration {
   name: string;
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '0009_contract_records', up: m0009.up },
   { name: '0010_store_events', up: m0010.up },
   { name: '0011_attempt_headers', up: m0011.up },
+  { name: '0012_attempts_by_delivery', up: m0012.up },
 ];
 
 export class SchemaTooNew extends Error {

@@ -89,6 +89,22 @@ describe.each(backends())('set-based statements on $name', (backend) => {
   });
 });
 
+describe('the inspector on SQLite: the plan', () => {
+  it("reads one delivery's attempts through an index, not by scanning every attempt", async () => {
+    const { database, drop } = await sqliteBackend.open();
+    try {
+      const compiled = database.db.selectFrom('webhook_attempts').selectAll().where('delivery_id', '=', 1).orderBy('id').compile();
+      const raw = new BetterSqlite3(database.location.replace(/^SQLite /, ''), { readonly: true });
+      const plan = (raw.prepare(`explain query plan ${compiled.sql}`).all(...compiled.parameters) as Array<{ detail: string }>).map((r) => r.detail);
+      raw.close();
+      expect(plan.join(' | ')).toMatch(/SEARCH webhook_attempts USING (COVERING )?INDEX ix_webhook_attempts_delivery_id/);
+    } finally {
+      await database.close();
+      await drop();
+    }
+  });
+});
+
 describe('set-based statements on SQLite: the plan', () => {
   it('looks every row up by its primary key, never by scanning a state index', async () => {
     const { database, drop } = await sqliteBackend.open();
