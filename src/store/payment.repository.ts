@@ -3,10 +3,9 @@
  * change is a compare-and-set: an UPDATE whose WHERE names the status it
  * expects, so a change lost to another claimant changes nothing.
  */
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB, PaymentProcessesTable } from '../db/schema.js';
-import { lazyPrepared } from '../db/prepared.js';
 import type { DecidedBy, Outcome, PaymentProcess, PaymentStatus } from '../payments/payment.js';
 import { bulkInsert, recordWebhookResults as recordResults } from './bulk.sql.js';
 import { pendingPayment, toPaymentProcess, type NewPaymentRow } from './payment.rows.js';
@@ -153,20 +152,6 @@ export async function finalizePaymentProcess(
   },
 ): Promise<PaymentProcess | null> {
   const { id, from, outcome, approvalNo, now, claimToken, decidedBy } = args;
-  if (claimToken !== undefined && from.length === 1 && from[0] === 'PROCESSING') {
-    // The scheduler's finalization, once per payment: a statement built once.
-    const result = await finalizeClaimed<Selectable<PaymentProcessesTable>>(db as Kysely<unknown>, {
-      id,
-      status: outcome.status,
-      approvalNo: outcome.status === 'SUCCESS' ? approvalNo : null,
-      failReason: outcome.status === 'FAILED' ? outcome.reason : null,
-      now,
-      claimToken,
-      decidedBy,
-    });
-    const row = result.rows[0];
-    return row ? toPaymentProcess(row) : null;
-  }
   let update = db
     .updateTable('payment_processes')
     .set({
@@ -185,24 +170,6 @@ export async function finalizePaymentProcess(
   const row = await update.returningAll().executeTakeFirst();
   return row ? toPaymentProcess(row) : null;
 }
-
-const finalizeClaimed = lazyPrepared<{
-  id: number;
-  status: string;
-  approvalNo: string | null;
-  failReason: string | null;
-  now: number;
-  claimToken: string;
-  decidedBy: string;
-}>((db, p) =>
-  (db as Kysely<DB>)
-    .updateTable('payment_processes')
-    .set({ status: p('status'), approval_no: p('approvalNo'), fail_reason: p('failReason'), processed_at: p('now'), decided_by: p('decidedBy') })
-    .where('id', '=', p('id'))
-    .where(sql.ref('status'), '=', PROCESSING)
-    .where('claim_token', '=', p('claimToken'))
-    .returningAll(),
-);
 
 /** Sets the delay a scenario gave a payment (known once its id is). */
 export async function setProcessAfter(db: Kysely<DB>, id: number, processAfter: number): Promise<void> {

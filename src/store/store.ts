@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { StoreUnavailable } from '../errors.js';
-import { type Cancellation, type DecidedBy, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
+import { type Cancellation, type NewPayment, type Outcome, type PaymentProcess, type PaymentStatus } from '../payments/payment.js';
 import type { RandomFor } from '../payments/random.js';
 import { pickDelay } from '../scenarios/scenario.js';
 import { firstAttemptAt } from '../webhooks/backoff.js';
@@ -16,6 +16,7 @@ import { scriptedDeliveries } from '../webhooks/outbox-plan.js';
 import { webhookIdFor } from '../webhooks/signing.js';
 import { AcceptQueue } from './accept-queue.js';
 import { finalizeClaimed } from './bulk.sql.js';
+import { decider, finalState, withDeliveries } from './finalization.js';
 import * as cancellations from './cancellation.repository.js';
 import * as deliveries from './delivery.repository.js';
 import * as finalPayments from './final-payment.repository.js';
@@ -301,39 +302,3 @@ export class Store extends OutboxStore {
   }
 
 }
-
-
-/** The manual trigger decides what it is told; otherwise the rule, if it names the outcome, or the success rate. */
-function decider(payment: PaymentProcess, origin: deliveries.DeliveryOrigin): DecidedBy {
-  if (origin === 'MANUAL') return 'trigger';
-  return payment.effect?.outcome ? 'rule' : 'random';
-}
-
-/** The payment as finalizing it will leave it (what its webhook announces). */
-function finalState(payment: PaymentProcess, outcome: Outcome, approvalNo: string | null, now: number, decidedBy: DecidedBy | null = null): PaymentProcess {
-  return {
-    ...payment,
-    status: outcome.status,
-    approvalNo: outcome.status === 'SUCCESS' ? approvalNo : null,
-    failReason: outcome.status === 'FAILED' ? outcome.reason : null,
-    processedAt: now,
-    processingStartedAt: payment.processingStartedAt ?? now,
-    decidedBy: decidedBy ?? payment.decidedBy,
-  };
-}
-
-/** Each finalized payment with the deliveries it owes (made in the order of the payments). */
-function withDeliveries(finalized: readonly PaymentProcess[], made: readonly deliveries.Delivery[]): Finalized[] {
-  const byPayment = new Map<number, deliveries.Delivery[]>();
-  for (const d of made) {
-    if (d.paymentId === null) continue;
-    const own = byPayment.get(d.paymentId);
-    if (own) own.push(d);
-    else byPayment.set(d.paymentId, [d]);
-  }
-  return finalized.map((payment) => {
-    const own = byPayment.get(payment.id) ?? [];
-    return { payment, delivery: own[0]!, deliveries: own };
-  });
-}
-
