@@ -67,6 +67,10 @@ function openSqlite(url: string, cwd = process.cwd()): Database {
     // A page cache a little above the default keeps the indexes' hot pages
     // (the random tids) in memory, without weighing on the process's size.
     sqlite.pragma('cache_size = -8192');
+    // Statement journals (a multi-row statement that may stop half-way keeps
+    // one to undo itself) and sorts in memory: as temporary files, each was a
+    // file created, written and unlinked inside a commit.
+    sqlite.pragma('temp_store = MEMORY');
     // Checkpoints run in a worker (see checkpointer.ts); this is only the safety net.
     sqlite.pragma(`wal_autocheckpoint = ${memory ? 1000 : 20000}`);
   } catch (error) {
