@@ -16,7 +16,7 @@ type Dialect = Capabilities['name'];
 type Target = Pick<Kysely<unknown>, 'executeQuery' | 'getExecutor'>;
 
 /** Which SQL a database (or a transaction on it) speaks, from its Kysely adapter. */
-function dialectOf(db: Target): Dialect {
+export function dialectOf(db: Target): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
@@ -51,6 +51,8 @@ interface Spelling {
    * index; PostgreSQL plans this join well as written).
    */
   unindexed(column: string): string;
+  /** `a` equals `b`, NULL equal to NULL. */
+  same(a: string, b: string): string;
 }
 
 /** One statement's text per dialect, built on first use. */
@@ -64,6 +66,7 @@ function bulk(columns: readonly Column[], build: (spelling: Spelling) => string)
         rows: rowsFrom(dialect, columns),
         returning: (table) => (sqlite ? '' : `${table}.`),
         unindexed: (column) => (sqlite ? `+${column}` : column),
+        same: (a, b) => (sqlite ? `${a} is ${b}` : `${a} is not distinct from ${b}`),
       });
       texts.set(dialect, text);
     }
@@ -106,25 +109,32 @@ where true${options.onConflictDoNothing ? ' on conflict do nothing' : ''}${optio
 }
 
 /**
- * The scheduler's finalization: PROCESSING → SUCCESS | FAILED for each
- * `[id, claimToken, status, approvalNo, failReason, decidedBy, now]`, only
- * while the payment is still PROCESSING under that claim. Returns the ids
+ * The scheduler's finalization of the payments it picked, each row `[id,
+ * wasStatus, wasToken, token, claimant, status, approvalNo, failReason, decidedBy,
+ * now]`: PENDING (or PROCESSING under a lapsed claim) → SUCCESS | FAILED,
+ * stamped with the new claim (token, claimant, processing start), only while
+ * the payment is still as it was read — status and claim token — so a
+ * payment another claimant changed in between is left alone. Returns the ids
  * that changed.
  */
-export const finalizeClaimed = bulk(
+export const finalizePicked = bulk(
   [
     ['id', 'bigint'],
+    ['was', 'text'],
+    ['was_token', 'text'],
     ['token', 'text'],
+    ['claimant', 'text'],
     ['status', 'text'],
     ['approval_no', 'text'],
     ['fail_reason', 'text'],
     ['decided_by', 'text'],
     ['now', 'bigint'],
   ],
-  ({ rows, returning, unindexed }) => `update payment_processes
-set status = v.status, approval_no = v.approval_no, fail_reason = v.fail_reason, processed_at = v.now, decided_by = v.decided_by
+  ({ rows, returning, unindexed, same }) => `update payment_processes
+set status = v.status, approval_no = v.approval_no, fail_reason = v.fail_reason, processed_at = v.now, decided_by = v.decided_by,
+  processing_started_at = v.now, claim_token = v.token, claimed_by = v.claimant
 from ${rows}
-where payment_processes.id = v.id and ${unindexed('payment_processes.status')} = 'PROCESSING' and payment_processes.claim_token = v.token
+where payment_processes.id = v.id and ${unindexed('payment_processes.status')} = v.was and ${same('payment_processes.claim_token', 'v.was_token')}
 returning ${returning('payment_processes')}id`,
 );
 

@@ -3,7 +3,7 @@
  * change is a compare-and-set: an UPDATE whose WHERE names the status it
  * expects, so a change lost to another claimant changes nothing.
  */
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
 import type { DB, PaymentProcessesTable } from '../db/schema.js';
 import type { DecidedBy, Outcome, PaymentProcess, PaymentStatus } from '../payments/payment.js';
@@ -67,6 +67,35 @@ export async function findPaymentByTid(db: Kysely<DB>, tid: string): Promise<Pay
   const row = await db.selectFrom('payment_processes').selectAll().where('tid', '=', tid).executeTakeFirst();
   return row ? toPaymentProcess(row) : null;
 }
+
+/**
+ * What the scheduler takes next, read without changing it (its finalizing
+ * UPDATE claims and decides in one statement, see bulk.sql.ts
+ * finalizePicked): PROCESSING payments whose claim lapsed (their worker
+ * stopped), oldest claim first, then due PENDING ones, oldest first — at most
+ * `limit` in all. On PostgreSQL the rows stay locked until the transaction
+ * ends (SKIP LOCKED): concurrent schedulers read disjoint rows. Fixed texts,
+ * the statuses as literals so the planners use the partial indexes.
+ */
+export async function pickDuePayments(
+  db: Kysely<DB>,
+  caps: Capabilities,
+  { limit, now, startedBefore }: { limit: number; now: number; startedBefore: number },
+): Promise<{ lapsed: PaymentProcess[]; due: PaymentProcess[] }> {
+  const texts = caps.skipLocked ? PICK_TEXTS.postgres : PICK_TEXTS.sqlite;
+  const lapsed = await db.executeQuery<PaymentProcessRow>(CompiledQuery.raw(texts.lapsed, [startedBefore, limit]));
+  const left = limit - lapsed.rows.length;
+  const due = left > 0 ? (await db.executeQuery<PaymentProcessRow>(CompiledQuery.raw(texts.due, [now, left]))).rows : [];
+  return { lapsed: lapsed.rows.map(toPaymentProcess), due: due.map(toPaymentProcess) };
+}
+
+type PaymentProcessRow = Selectable<PaymentProcessesTable>;
+
+const pickTexts = (p1: string, p2: string, lock: string) => ({
+  lapsed: `select * from payment_processes where status = 'PROCESSING' and processing_started_at < ${p1} order by processing_started_at limit ${p2}${lock}`,
+  due: `select * from payment_processes where status = 'PENDING' and (process_after is null or process_after <= ${p1}) order by id limit ${p2}${lock}`,
+});
+const PICK_TEXTS = { sqlite: pickTexts('?', '?', ''), postgres: pickTexts('$1', '$2', ' for update skip locked') };
 
 /**
  * PENDING → PROCESSING for up to `limit` payments, oldest first, in one

@@ -15,7 +15,7 @@ import { firstAttemptAt } from '../webhooks/backoff.js';
 import { scriptedDeliveries } from '../webhooks/outbox-plan.js';
 import { webhookIdFor } from '../webhooks/signing.js';
 import { AcceptQueue } from './accept-queue.js';
-import { finalizeClaimed } from './bulk.sql.js';
+import { finalizePicked } from './bulk.sql.js';
 import { decider, finalState, withDeliveries } from './finalization.js';
 import * as cancellations from './cancellation.repository.js';
 import * as deliveries from './delivery.repository.js';
@@ -181,16 +181,18 @@ export class Store extends OutboxStore {
   }
 
   /**
-   * The scheduler's pass over one batch, in one transaction: claim up to
-   * `limit` payments — first those whose PROCESSING lease ran out (their
-   * worker died), then PENDING ones, oldest first — each a compare-and-set to
-   * PROCESSING under a new claim token; decide each; and finalize them, a
-   * compare-and-set from PROCESSING under that token, with their `payments`
-   * rows and webhook deliveries. PROCESSING keeps its meaning (claimed by
-   * this worker, being decided, fenced by the token), but it commits with the
-   * outcome: one commit per batch instead of two, and one set-based UPDATE
-   * for the outcomes instead of one per payment. Up to `handOff` deliveries
-   * due now start claimed by this instance: the caller sends them at once.
+   * The scheduler's pass over one batch, in one transaction: read up to
+   * `limit` payments — first PROCESSING ones whose claim lapsed (their worker
+   * died), then due PENDING ones, oldest first — decide each as claimed by
+   * this pass, and finalize them in one set-based UPDATE that is also the
+   * claim: a compare-and-set on the status and claim token each was read
+   * with, stamping the new token, claimant and processing start. Their
+   * `payments` rows and webhook deliveries go in the same transaction. The
+   * claim and the outcome commit together, so PROCESSING is never left
+   * behind by this path (the step-by-step claimPending still makes it, and a
+   * stopped worker's PROCESSING rows are taken back here). Up to `handOff`
+   * deliveries due now start claimed by this instance: the caller sends them
+   * at once.
    */
   async processBatch(
     limit: number,
@@ -202,26 +204,28 @@ export class Store extends OutboxStore {
       try {
         return await db.transaction().execute(async (trx) => {
           const now = this.o.clock();
-          const args = { limit, now, token: randomUUID(), by: this.o.instanceId };
-          const reclaimed = await payments.reclaimExpiredPayments(trx, caps, { ...args, startedBefore: now - this.o.leaseMs });
-          const fresh = reclaimed.length < limit ? await payments.claimPendingPayments(trx, caps, { ...args, limit: limit - reclaimed.length }) : [];
-          const claimed = reclaimed.length === 0 ? fresh : [...reclaimed, ...fresh];
-          if (claimed.length === 0) return { claimed: 0, reclaimed, finalized: [] };
+          const token = randomUUID();
+          const by = this.o.instanceId;
+          const { lapsed, due } = await payments.pickDuePayments(trx, caps, { limit, now, startedBefore: now - this.o.leaseMs });
+          const picked = lapsed.length === 0 ? due : [...lapsed, ...due];
+          if (picked.length === 0) return { claimed: 0, reclaimed: lapsed, finalized: [] };
           let free = handOff;
           const leaseUntil = now + this.deliveryLeaseMs;
-          const planned = claimed.map((payment) => {
+          const planned = picked.map((read) => {
+            // Decided as claimed: PROCESSING since now, under this claim.
+            const payment: PaymentProcess = { ...read, status: 'PROCESSING', processingStartedAt: now, claimToken: token };
             const outcome = decide(payment);
             const approvalNo = outcome.status === 'SUCCESS' ? this.o.approvals.next(now) : null;
             const final = finalState(payment, outcome, approvalNo, now, decider(payment, 'AUTO'));
             const base = { ...this.deliveryFor(final, outcome.status, 'AUTO'), now };
             const owed = scriptedDeliveries(base, payment.effect, this.o.retry).map((d) =>
-              free > 0 && !d.held && (d.dueAt ?? now) <= now ? (free--, { ...d, claimedUntil: leaseUntil, claimedBy: args.by }) : d,
+              free > 0 && !d.held && (d.dueAt ?? now) <= now ? (free--, { ...d, claimedUntil: leaseUntil, claimedBy: by }) : d,
             );
-            return { final, owed };
+            return { read, final, owed };
           });
-          const won = await finalizeClaimed<{ id: number | string }>(
+          const won = await finalizePicked<{ id: number | string }>(
             trx,
-            planned.map(({ final: f }) => [f.id, args.token, f.status, f.approvalNo, f.failReason, f.decidedBy, now]),
+            planned.map(({ read, final: f }) => [f.id, read.status, read.claimToken, token, by, f.status, f.approvalNo, f.failReason, f.decidedBy, now]),
           );
           const ids = new Set(won.map((r) => Number(r.id)));
           const done = ids.size === planned.length ? planned : planned.filter((p) => ids.has(p.final.id));
@@ -230,7 +234,7 @@ export class Store extends OutboxStore {
             done.map((p) => p.final),
           );
           const made = await deliveries.createDeliveries(trx, done.flatMap((p) => p.owed));
-          return { claimed: claimed.length, reclaimed, finalized: withDeliveries(done.map((p) => p.final), made) };
+          return { claimed: picked.length, reclaimed: lapsed, finalized: withDeliveries(done.map((p) => p.final), made) };
         });
       } catch (error) {
         if (attempt >= APPROVAL_TRIES || !caps.isUniqueViolation(error, 'payment_processes', 'approval_no')) throw error;

@@ -8,7 +8,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { finalizeClaimed, moveDeliveriesOn, recordWebhookResults } from '../../src/store/bulk.sql.js';
+import { finalizePicked, moveDeliveriesOn, recordWebhookResults } from '../../src/store/bulk.sql.js';
 import { recordWebhookResults as recordFolded } from '../../src/store/payment.repository.js';
 import type { Store } from '../../src/store/store.js';
 import { backends, makeStore, sqliteBackend } from '../setup/store.js';
@@ -39,20 +39,24 @@ describe.each(backends())('set-based statements on $name', (backend) => {
   const statusOf = async (id: number) =>
     (await database.db.selectFrom('payment_processes').select(['status', 'approval_no', 'decided_by']).where('id', '=', id).executeTakeFirstOrThrow());
 
-  it('finalizes only the payments still PROCESSING under the token given, and answers with those', async () => {
-    const [a, b, c] = await accept(3);
-    const { claimed } = await store.claimPending(2); // a and b, one token
+  it('finalizes only the payments still as they were read (status and claim token), and answers with those', async () => {
+    const [a, b, c, d] = await accept(4);
+    const { claimed } = await store.claimPending(2); // a and b, PROCESSING under one token
     const token = claimed[0]!.claimToken!;
     expect(claimed.map((p) => p.id)).toEqual([a, b]);
-    const won = await finalizeClaimed<{ id: number | string }>(database.db, [
-      [a, token, 'SUCCESS', '00000000000000000001', null, 'random', now],
-      [b, 'another-token', 'FAILED', null, 'LIMIT_EXCEEDED', 'rule', now], // fenced out
-      [c, token, 'SUCCESS', '00000000000000000002', null, 'random', now], // still PENDING: not ours
+    const won = await finalizePicked<{ id: number | string }>(database.db, [
+      [a, 'PROCESSING', token, 'new-token', 'me', 'SUCCESS', '00000000000000000001', null, 'random', now], // a lapsed claim taken back
+      [b, 'PROCESSING', 'another-token', 'new-token', 'me', 'FAILED', null, 'LIMIT_EXCEEDED', 'rule', now], // claimed by someone else since
+      [c, 'PROCESSING', token, 'new-token', 'me', 'SUCCESS', '00000000000000000002', null, 'random', now], // still PENDING: not as read
+      [d, 'PENDING', null, 'new-token', 'me', 'FAILED', null, 'LIMIT_EXCEEDED', 'rule', now], // due and untouched
     ]);
-    expect(won.map((r) => Number(r.id))).toEqual([a]);
+    expect(won.map((r) => Number(r.id)).sort()).toEqual([a, d]);
     expect(await statusOf(a!)).toEqual({ status: 'SUCCESS', approval_no: '00000000000000000001', decided_by: 'random' });
+    expect(await statusOf(d!)).toEqual({ status: 'FAILED', approval_no: null, decided_by: 'rule' });
     expect((await statusOf(b!)).status).toBe('PROCESSING');
     expect((await statusOf(c!)).status).toBe('PENDING');
+    const stamped = await database.db.selectFrom('payment_processes').select(['claim_token', 'claimed_by', 'processing_started_at', 'processed_at']).where('id', '=', d!).executeTakeFirstOrThrow();
+    expect(stamped).toEqual({ claim_token: 'new-token', claimed_by: 'me', processing_started_at: now, processed_at: now });
   });
 
   it('moves deliveries on only while their sender holds the claim (still SENDING, same attempt)', async () => {
@@ -111,7 +115,7 @@ describe('set-based statements on SQLite: the plan', () => {
     try {
       const file = (database.location.replace(/^SQLite /, ''));
       const raw = new BetterSqlite3(file, { readonly: true });
-      for (const statement of [finalizeClaimed, moveDeliveriesOn, recordWebhookResults]) {
+      for (const statement of [finalizePicked, moveDeliveriesOn, recordWebhookResults]) {
         const plan = (raw.prepare(`explain query plan ${statement.text('sqlite')}`).all('[]') as Array<{ detail: string }>).map((r) => r.detail);
         expect(plan.some((d) => /SEARCH \w+ USING INTEGER PRIMARY KEY/.test(d)), plan.join(' | ')).toBe(true);
         expect(plan.filter((d) => /USING (COVERING )?INDEX/.test(d)), plan.join(' | ')).toEqual([]);
