@@ -1,11 +1,16 @@
 /**
  * Set-based statements for the paths every payment takes: many rows changed
- * by one statement, with a fixed SQL text and ONE parameter — the rows, as a
- * JSON array of arrays — unpacked by the database (SQLite's json_each,
- * PostgreSQL's json_array_elements). One statement (one round trip on
- * PostgreSQL) per batch instead of one per row; the text never changes with
- * the batch's size, so SQLite prepares it once and PostgreSQL parses little.
- * Each UPDATE keeps its compare-and-set: its WHERE names the state it expects.
+ * by one statement instead of one statement per row. Each UPDATE keeps its
+ * compare-and-set: its WHERE names the state it expects. The rows reach the
+ * database as a derived table `v`:
+ * - PostgreSQL: ONE parameter, the rows as a JSON array of arrays, unpacked by
+ *   json_array_elements — one round trip per batch, and a text that never
+ *   changes with the batch's size.
+ * - SQLite (in-process, no round trips): a multi-row VALUES with every value
+ *   bound as it is. Unpacking JSON cost SQLite more than the rows' own work
+ *   (each row re-parsed per column; payloads escaped and unescaped), so the
+ *   rows go in chunks whose sizes are powers of two up to 64: a handful of
+ *   texts per statement, each prepared once.
  */
 import { CompiledQuery, PostgresAdapter, type Kysely } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
@@ -13,7 +18,12 @@ import type { Capabilities } from '../db/capabilities.js';
 type Dialect = Capabilities['name'];
 
 /** A database or a transaction on it. */
-type Target = Pick<Kysely<unknown>, 'executeQuery' | 'getExecutor'>;
+interface Target {
+  executeQuery: Kysely<unknown>['executeQuery'];
+  getExecutor: Kysely<unknown>['getExecutor'];
+  readonly isTransaction: boolean;
+  transaction(): { execute<T>(fn: (trx: Target) => Promise<T>): Promise<T> };
+}
 
 /** Which SQL a database (or a transaction on it) speaks, from its Kysely adapter. */
 export function dialectOf(db: Target): Dialect {
@@ -23,15 +33,27 @@ export function dialectOf(db: Target): Dialect {
 /** A column of the JSON rows: its name and its PostgreSQL type (SQLite takes JSON's own types). */
 type Column = readonly [name: string, pgType: 'bigint' | 'integer' | 'text' | 'numeric'];
 
+/** SQLite: at most this many rows per statement; smaller chunks are powers of two. */
+const SQLITE_CHUNK = 64;
+
 /**
- * The rows as a derived table `v(columns…)`, from the single parameter
- * (`?` on SQLite, `$1` on PostgreSQL).
+ * The rows as a derived table `v(columns…)`: on SQLite from `size` rows of
+ * bound values, on PostgreSQL from the single JSON parameter `$1`.
  */
-function rowsFrom(dialect: Dialect, columns: readonly Column[]): string {
+function rowsFrom(dialect: Dialect, columns: readonly Column[], size: number): string {
   if (dialect === 'sqlite') {
-    return `(select ${columns.map(([name], i) => `value ->> ${i} as ${name}`).join(', ')} from json_each(?)) as v`;
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    return `(select ${columns.map(([name], i) => `column${i + 1} as ${name}`).join(', ')} from (values ${Array.from({ length: size }, () => row).join(', ')})) as v`;
   }
   return `(select ${columns.map(([name, type], i) => `(e ->> ${i})::${type} as ${name}`).join(', ')} from json_array_elements($1::json) as e) as v`;
+}
+
+/** How SQLite takes `n` rows: chunks of SQLITE_CHUNK, then the rest's binary digits (37 → 32, 4, 1). */
+function chunkSizes(n: number): number[] {
+  const sizes: number[] = [];
+  for (; n >= SQLITE_CHUNK; n -= SQLITE_CHUNK) sizes.push(SQLITE_CHUNK);
+  for (let size = SQLITE_CHUNK / 2; size >= 1; size /= 2) if (n & size) sizes.push(size);
+  return sizes;
 }
 
 /** What a statement's text differs in between the dialects. */
@@ -55,38 +77,51 @@ interface Spelling {
   same(a: string, b: string): string;
 }
 
-/** One statement's text per dialect, built on first use. */
+/** One statement: its text per dialect (and, on SQLite, per chunk size), built on first use. */
 function bulk(columns: readonly Column[], build: (spelling: Spelling) => string) {
-  const texts = new Map<Dialect, string>();
-  const textFor = (dialect: Dialect): string => {
-    let text = texts.get(dialect);
+  const texts = new Map<string, string>();
+  /** The text for a dialect; on SQLite for `size` rows (its parameters: the rows' values, row after row). */
+  const textFor = (dialect: Dialect, size = 1): string => {
+    const sqlite = dialect === 'sqlite';
+    const key = sqlite ? `sqlite:${size}` : dialect;
+    let text = texts.get(key);
     if (text === undefined) {
-      const sqlite = dialect === 'sqlite';
       text = build({
-        rows: rowsFrom(dialect, columns),
+        rows: rowsFrom(dialect, columns, size),
         returning: (table) => (sqlite ? '' : `${table}.`),
         unindexed: (column) => (sqlite ? `+${column}` : column),
         same: (a, b) => (sqlite ? `${a} is ${b}` : `${a} is not distinct from ${b}`),
       });
-      texts.set(dialect, text);
+      texts.set(key, text);
     }
     return text;
   };
   const run = async <R>(db: Target, rows: readonly unknown[][]): Promise<R[]> => {
     if (rows.length === 0) return [];
-    const result = await db.executeQuery<R>(CompiledQuery.raw(textFor(dialectOf(db)), [JSON.stringify(rows)]));
-    return result.rows;
+    const dialect = dialectOf(db);
+    if (dialect === 'postgres') return (await db.executeQuery<R>(CompiledQuery.raw(textFor(dialect), [JSON.stringify(rows)]))).rows;
+    const sizes = chunkSizes(rows.length);
+    // Several chunks are one statement's worth of rows: they commit together.
+    if (sizes.length > 1 && !db.isTransaction) return db.transaction().execute((trx) => run<R>(trx, rows));
+    let out: R[] = [];
+    let from = 0;
+    for (const size of sizes) {
+      const values: unknown[] = [];
+      for (let i = from; i < from + size; i++) for (const value of rows[i]!) values.push(value);
+      const result = await db.executeQuery<R>(CompiledQuery.raw(textFor(dialect, size), values));
+      out = out.length === 0 ? result.rows : out.concat(result.rows);
+      from += size;
+    }
+    return out;
   };
-  /** The statement's text for a dialect (its one parameter: the rows as JSON). */
   return Object.assign(run, { text: textFor });
 }
 
 /**
- * Many rows into `table` in one INSERT … SELECT from the rows as JSON, with a
- * text that never changes (a multi-row VALUES has one text, and one SQLite
- * preparation, per batch size). Each row object gives its `columns`, in
- * order; `onConflict` skips a row whose unique key is taken; `returning`
- * names the columns read back, in the order the rows were given.
+ * Many rows into `table` in one INSERT … SELECT from the rows (one per
+ * SQLite chunk). Each row object gives its `columns`, in order; `onConflict`
+ * skips a row whose unique key is taken; `returning` names the columns read
+ * back (ids rise in the order the rows were given).
  */
 export function bulkInsert<Row extends object>(
   table: string,

@@ -36,26 +36,49 @@ const row = (i: number, o: Partial<NewRow> = {}): NewRow => ({
 });
 
 /**
- * Counts the rows of each INSERT into payment_processes the queue sends: a
- * view of the database whose executeQuery reads each such statement's one
- * parameter (the rows, as JSON) before running it.
+ * Counts the rows of each INSERT into payment_processes the queue commits: a
+ * view of the database whose executeQuery counts each such statement's rows
+ * (its one JSON parameter on PostgreSQL; its values over the 14 columns on
+ * SQLite) before running it, summed per transaction (SQLite takes a batch in
+ * chunks, one transaction).
  */
 class InsertCounter {
   readonly inserts: number[] = [];
   watch(db: Kysely<DB>): Kysely<DB> {
+    return this.view(db, (n) => this.inserts.push(n));
+  }
+
+  private view<T extends Kysely<DB>>(db: T, count: (rows: number) => void): T {
     return new Proxy(db, {
       get: (target, prop) => {
         if (prop === 'executeQuery') {
           return (query: CompiledQuery) => {
-            if (/^insert into payment_processes\b/.test(query.sql)) this.inserts.push((JSON.parse(query.parameters[0] as string) as unknown[]).length);
+            if (/^insert into payment_processes\b/.test(query.sql)) count(rowsOf(query));
             return target.executeQuery(query);
           };
+        }
+        if (prop === 'transaction' && !target.isTransaction) {
+          return () => ({
+            execute: <R>(fn: (trx: Kysely<DB>) => Promise<R>) =>
+              target.transaction().execute(async (trx) => {
+                let rows = 0;
+                const result = await fn(this.view(trx, (n) => (rows += n)));
+                if (rows > 0) this.inserts.push(rows);
+                return result;
+              }),
+          });
         }
         const value = Reflect.get(target, prop, target) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
   }
+}
+
+function rowsOf(query: CompiledQuery): number {
+  const [first] = query.parameters;
+  if (query.parameters.length === 1 && typeof first === 'string') return (JSON.parse(first) as unknown[]).length;
+  return query.parameters.length / 14;
 }
 
 /** A suffix source that hands out the listed suffixes, then fails the test if asked for more. */
