@@ -105,6 +105,8 @@ async function startService(dbUrl: string, webhookUrl: string, polling: boolean,
     {
       ...(workers > 1 ? { SERVER_WORKERS: String(workers) } : {}),
       SERVER_PORT: String(port),
+      // The PortOne listener would take port + 1, which another process may hold.
+      PORTONE_SERVER_PORT: '0',
       DATABASE_URL: dbUrl,
       PAYMENT_WEBHOOK_URL: webhookUrl,
       PAYMENT_PROCESS_POLLING_ENABLED: String(polling),
