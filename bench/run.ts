@@ -164,6 +164,13 @@ interface EndToEndRun {
   roundTripsPerPayment: number | null;
 }
 
+interface FloorRun {
+  cpuUsPerPayment: number;
+  paymentsPerSecond: number;
+  allWebhooked: boolean;
+  databaseCpuUsPerPayment: number | null;
+}
+
 interface Results {
   machine: Record<string, unknown>;
   when: string;
@@ -181,8 +188,10 @@ interface Results {
     floor: number[];
     floorCpuUs: number[];
   };
-  /** The durable floor end to end (SQLite only): CPU per payment and payments/s, beside each round. */
-  floorEndToEnd: Array<{ cpuUsPerPayment: number; paymentsPerSecond: number; allWebhooked: boolean }>;
+  /** The durable floor end to end on SQLite: CPU per payment and payments/s, beside each round. */
+  floorEndToEnd: FloorRun[];
+  /** The same on PostgreSQL (with --postgres or a PostgreSQL --db), with the PostgreSQL server's CPU. */
+  floorEndToEndPostgres: FloorRun[];
   /** The bare server's CPU per request (µs) beside each end-to-end round: the floor of the headline ratio. */
   bareCpuUsPerRequest: number[];
   /** By setup name (the primary backend first). */
@@ -207,11 +216,19 @@ const SETUPS: Setup[] = [
     : []),
 ];
 
-/** The durable floor (bench/floor-server.mjs) on a fresh SQLite file; with a webhook URL it also processes and delivers. */
-async function startFloor(file: string, webhookUrl?: string): Promise<Proc> {
+/**
+ * The durable floor (bench/floor-server.mjs) on a fresh SQLite file, or
+ * (bench/floor-server-pg.mjs) a fresh PostgreSQL schema; with a webhook URL
+ * it also processes and delivers.
+ */
+async function startFloor(dbUrl: string, webhookUrl?: string): Promise<Proc> {
   const port = await freePort();
-  return startProcess([join(ROOT, 'bench/floor-server.mjs'), String(port), file, ...(webhookUrl ? [webhookUrl] : [])], {}, port, '/health');
+  const script = /^postgres(ql)?:/.test(dbUrl) ? 'bench/floor-server-pg.mjs' : 'bench/floor-server.mjs';
+  return startProcess([join(ROOT, script), String(port), dbUrl, ...(webhookUrl ? [webhookUrl] : [])], {}, port, '/health');
 }
+
+/** The PostgreSQL the end-to-end setups use, if any: the PostgreSQL floor runs there too. */
+const floorPostgres = args.postgres ?? postgresUrl;
 
 /** The floor only measures SQLite (its schema and pragmas are the service's SQLite ones). */
 const withFloor = postgresUrl === null;
@@ -272,12 +289,13 @@ async function endToEnd(setup: Setup, receiver: Receiver, round: number): Promis
   return run;
 }
 
-/** The durable floor end to end: the same E2E payments, until the last webhook. */
-async function floorEndToEnd(receiver: Receiver, round: number): Promise<Results['floorEndToEnd'][number]> {
-  const db = await freshDatabase(`e2e-floor-${round}`);
+/** The durable floor end to end: the same E2E payments, until the last webhook (on PostgreSQL with `postgres`). */
+async function floorEndToEnd(receiver: Receiver, round: number, postgres: string | null): Promise<FloorRun> {
+  const db = await freshDatabase(`e2e-floor-${round}`, postgres);
   const floor = await startFloor(db.url, receiver.url);
   receiver.reset();
   const cpuBefore = cpuMsOf(floor.child.pid!);
+  const pgBefore = postgres ? postgresCpuMs() : 0;
   const started = performance.now();
   const sent = await cannon(floor.url, 0, E2E);
   let all = true;
@@ -286,11 +304,21 @@ async function floorEndToEnd(receiver: Receiver, round: number): Promise<Results
     log(String(error));
   });
   const cpuMs = cpuMsOf(floor.child.pid!) - cpuBefore;
+  const pgMs = postgres ? postgresCpuMs() - pgBefore : null;
   const done = receiver.firstAt.size;
   const seconds = (Math.max(...receiver.firstAt.values()) - started) / 1000;
   await floor.stop();
-  const run = { cpuUsPerPayment: (cpuMs * 1000) / done, paymentsPerSecond: done / seconds, allWebhooked: all && done === E2E };
-  log(`end-to-end round ${round}, durable floor: ${Math.round(run.paymentsPerSecond)} payments/s; CPU ${run.cpuUsPerPayment.toFixed(0)} µs/payment`);
+  await db.drop();
+  const run: FloorRun = {
+    cpuUsPerPayment: (cpuMs * 1000) / done,
+    paymentsPerSecond: done / seconds,
+    allWebhooked: all && done === E2E,
+    databaseCpuUsPerPayment: pgMs === null ? null : (pgMs * 1000) / done,
+  };
+  log(
+    `end-to-end round ${round}, durable floor${postgres ? ' on PostgreSQL' : ''}: ${Math.round(run.paymentsPerSecond)} payments/s; CPU ${run.cpuUsPerPayment.toFixed(0)} µs/payment` +
+      (run.databaseCpuUsPerPayment !== null ? `, PostgreSQL CPU ${run.databaseCpuUsPerPayment.toFixed(0)} µs/payment` : ''),
+  );
   return run;
 }
 
@@ -309,6 +337,7 @@ async function main(): Promise<void> {
     accept: { bare: [], service: [], ratio: NaN, committed: [], p99ms: [], bareCpuUs: [], serviceCpuUs: [], floor: [], floorCpuUs: [] },
     bareCpuUsPerRequest: [],
     floorEndToEnd: [],
+    floorEndToEndPostgres: [],
     endToEnd: Object.fromEntries(SETUPS.map((s) => [s.name, []])),
     latency: null,
     big: null,
@@ -372,7 +401,8 @@ async function main(): Promise<void> {
     results.bareCpuUsPerRequest.push(bare.cpuUs);
     log(`end-to-end round ${round}: bare node:http ${bare.cpuUs.toFixed(1)} µs CPU/request (${Math.round(bare.rps)} req/s)`);
     for (const setup of SETUPS) results.endToEnd[setup.name]!.push(await endToEnd(setup, receiver, round));
-    if (withFloor) results.floorEndToEnd.push(await floorEndToEnd(receiver, round));
+    if (withFloor) results.floorEndToEnd.push(await floorEndToEnd(receiver, round, null));
+    if (floorPostgres) results.floorEndToEndPostgres.push(await floorEndToEnd(receiver, round, floorPostgres));
   }
 
   // 3. ACK → webhook latency at half the maximum end-to-end load (or --rate).
@@ -466,6 +496,15 @@ function render(r: Results): string {
   const cpu = of(primary, (x) => x.cpuUsPerPayment);
   const allWebhooked = (runs: EndToEndRun[]) => runs.every((x) => x.allWebhooked);
   const floorCpu = median(r.floorEndToEnd.map((x) => x.cpuUsPerPayment));
+  const floorSqlitePps = median(r.floorEndToEnd.map((x) => x.paymentsPerSecond));
+  const floorRow = (name: string, runs: FloorRun[]): string[] => {
+    if (runs.length === 0) return [];
+    const pps = median(runs.map((x) => x.paymentsPerSecond));
+    const cpuUs = median(runs.map((x) => x.cpuUsPerPayment));
+    const dbCpu = median(runs.flatMap((x) => (x.databaseCpuUsPerPayment === null ? [] : [x.databaseCpuUsPerPayment])));
+    const vs = runs === r.floorEndToEnd || !Number.isFinite(floorSqlitePps) ? '' : ` (${n(pps / floorSqlitePps, 2)} × the SQLite floor)`;
+    return [`| ${name} | ${n(pps)}${vs} | ${n(cpuUs)} µs (${n(cpuUs / bareCpu, 1)} × bare) | ${Number.isFinite(dbCpu) ? `${n(dbCpu)} µs` : '—'} | — | ${runs.every((x) => x.allWebhooked) ? 'yes' : 'NO'} |`];
+  };
   const rows: string[][] = [];
   if (primary.length > 0) {
     rows.push([
@@ -544,11 +583,8 @@ function render(r: Results): string {
           '| setup | payments/s | service CPU/payment | PostgreSQL CPU/payment | statements / round trips per payment | all webhooked |',
           '|---|---|---|---|---|---|',
           ...setupRows.map((row) => `| ${row.join(' | ')} |`),
-          ...(r.floorEndToEnd.length > 0
-            ? [
-                `| durable floor (bench/floor-server.mjs, SQLite) | ${n(median(r.floorEndToEnd.map((x) => x.paymentsPerSecond)))} | ${n(floorCpu)} µs (${n(floorCpu / bareCpu, 1)} × bare) | — | — | ${r.floorEndToEnd.every((x) => x.allWebhooked) ? 'yes' : 'NO'} |`,
-              ]
-            : []),
+          ...floorRow('durable floor (bench/floor-server.mjs), SQLite', r.floorEndToEnd),
+          ...floorRow('durable floor (bench/floor-server-pg.mjs), PostgreSQL', r.floorEndToEndPostgres),
         ]
       : []),
   ].join('\n');

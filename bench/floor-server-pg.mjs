@@ -1,0 +1,189 @@
+// The durable floor on PostgreSQL: the same work as floor-server.mjs (read
+// its header), with the rows sent as one JSON parameter per statement — one
+// round trip per batch, as hamster-pg does on PostgreSQL — through one `pg`
+// pool, the schema made by the service's own migrations.
+//
+//   node bench/floor-server-pg.mjs <port> <postgres url> [webhook url]
+import { randomInt } from 'node:crypto';
+import { createServer } from 'node:http';
+import pg from 'pg';
+import { Pool as HttpPool } from 'undici';
+import { openDatabase } from '../dist/db/database.js';
+import { migrate } from '../dist/db/migrate.js';
+
+const [port, url, webhookUrl] = process.argv.slice(2);
+
+const setup = openDatabase(url);
+await migrate(setup);
+await setup.close();
+
+const db = new pg.Pool({ connectionString: url, max: 10 });
+
+/** `insert into table (cols) select … from json_array_elements($1)`: the rows as one JSON parameter. */
+const insertText = (table, columns, tail = '') =>
+  `insert into ${table} (${columns.map(([c]) => c).join(', ')}) select ${columns.map(([, t], i) => `(e ->> ${i})::${t}`).join(', ')} from json_array_elements($1::json) as e${tail}`;
+
+const INSERT_PENDING = insertText(
+  'payment_processes',
+  [['public_id', 'text'], ['tid', 'text'], ['order_id', 'text'], ['user_public_id', 'text'], ['amount', 'numeric'], ['status', 'text'], ['echo', 'text'], ['webhook_url', 'text'], ['requested_at', 'bigint'], ['profile', 'text']],
+  ' on conflict do nothing returning id, public_id',
+);
+const INSERT_PAYMENTS = insertText('payments', [['payment_process_id', 'bigint'], ['tid', 'text'], ['order_id', 'text'], ['user_public_id', 'text'], ['amount', 'numeric'], ['status', 'text'], ['approval_no', 'text'], ['fail_reason', 'text'], ['processed_at', 'bigint']]);
+const INSERT_DELIVERIES = insertText(
+  'webhook_deliveries',
+  [['payment_process_id', 'bigint'], ['tid', 'text'], ['webhook_id', 'text'], ['event_status', 'text'], ['origin', 'text'], ['url', 'text'], ['payload', 'text'], ['state', 'text'], ['attempt_count', 'integer'], ['due_at', 'bigint'], ['created_at', 'bigint']],
+  ' returning id',
+);
+const INSERT_ATTEMPTS = insertText('webhook_attempts', [['delivery_id', 'bigint'], ['payment_process_id', 'bigint'], ['attempt_no', 'integer'], ['attempted_at', 'bigint'], ['url', 'text'], ['response_code', 'integer'], ['duration_ms', 'integer']]);
+const PICK = "select * from payment_processes where status = 'PENDING' order by id limit 2000 for update skip locked";
+const FINALIZE = `update payment_processes set status = v.status, approval_no = v.approval_no, fail_reason = v.fail_reason, processing_started_at = v.now, processed_at = v.now
+from (select (e ->> 0)::bigint as id, e ->> 1 as status, e ->> 2 as approval_no, e ->> 3 as fail_reason, (e ->> 4)::bigint as now from json_array_elements($1::json) as e) as v
+where payment_processes.id = v.id and payment_processes.status = 'PENDING' returning payment_processes.id`;
+const DELIVERED = `update webhook_deliveries set state = 'DELIVERED', delivered_at = v.now, last_response_code = v.code
+from (select (e ->> 0)::bigint as id, (e ->> 1)::integer as code, (e ->> 2)::bigint as now from json_array_elements($1::json) as e) as v
+where webhook_deliveries.id = v.id and webhook_deliveries.state = 'SENDING'`;
+const WEBHOOK_FIELDS = `update payment_processes set webhook_response_code = v.code, webhook_sent_at = coalesce(payment_processes.webhook_sent_at, v.now)
+from (select (e ->> 0)::bigint as id, (e ->> 1)::integer as code, (e ->> 2)::bigint as now from json_array_elements($1::json) as e) as v
+where payment_processes.id = v.id`;
+
+async function transaction(fn) {
+  const c = await db.connect();
+  try {
+    await c.query('begin');
+    const result = await fn(c);
+    await c.query('commit');
+    return result;
+  } catch (error) {
+    await c.query('rollback');
+    throw error;
+  } finally {
+    c.release();
+  }
+}
+
+const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+const newTid = () => `DUMMY_${today}_${String(randomInt(0, 1e8)).padStart(8, '0')}`;
+let seq = 0;
+
+// Accept: one INSERT (autocommit) per turn of the event loop, each 202 after it.
+let waiting = [];
+async function flush() {
+  const batch = waiting;
+  waiting = [];
+  const { rows } = await db.query(INSERT_PENDING, [JSON.stringify(batch.map((w) => w.row))]);
+  const stored = new Set(rows.map((r) => r.public_id));
+  for (const w of batch) {
+    if (!stored.has(w.row[0])) {
+      w.row[1] = newTid();
+      if (waiting.push(w) === 1) setImmediate(() => void flush());
+      continue;
+    }
+    const ack = JSON.stringify({ status: 'PENDING', code: 'ACK_OK', transactionId: w.row[1], amount: w.body.amount, echo: w.body.echo ?? null, message: 'Payment request received and processing' });
+    w.res.writeHead(202, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ack) });
+    w.res.end(ack);
+  }
+}
+
+const server = createServer((req, res) => {
+  if (req.method === 'GET') {
+    res.writeHead(200, { 'content-length': '2' }).end('OK');
+    return;
+  }
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    let body;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const row = [
+      (++seq).toString(36).padStart(11, '0'),
+      newTid(),
+      body.orderId,
+      body.userPublicId ?? null,
+      body.amount,
+      'PENDING',
+      body.echo ? JSON.stringify(body.echo) : null,
+      webhookUrl ?? 'http://127.0.0.1:1/',
+      Date.now(),
+      'seed',
+    ];
+    if (waiting.push({ row, body, res }) === 1) setImmediate(() => void flush());
+  });
+});
+
+if (webhookUrl) {
+  const target = new URL(webhookUrl);
+  const http = new HttpPool(target.origin, { connections: 128 });
+  const decideAll = (now) =>
+    transaction(async (c) => {
+      const picked = (await c.query(PICK)).rows;
+      if (picked.length === 0) return [];
+      const finals = picked.map((p, i) => {
+        const ok = Math.random() < 0.8;
+        return { ...p, status: ok ? 'SUCCESS' : 'FAILED', approvalNo: ok ? `AP${now}${String(i).padStart(7, '0')}` : null, failReason: ok ? null : 'INSUFFICIENT_BALANCE' };
+      });
+      const won = new Set((await c.query(FINALIZE, [JSON.stringify(finals.map((f) => [f.id, f.status, f.approvalNo, f.failReason, now]))])).rows.map((r) => String(r.id)));
+      const done = finals.filter((f) => won.has(String(f.id)));
+      await c.query(INSERT_PAYMENTS, [JSON.stringify(done.map((f) => [f.id, f.tid, f.order_id, f.user_public_id, f.amount, f.status, f.approvalNo, f.failReason, now]))]);
+      const bodies = done.map((f) =>
+        JSON.stringify({ ...(f.echo ? JSON.parse(f.echo) : {}), transactionId: f.tid, orderId: f.order_id, amount: Number(f.amount), status: f.status, approvalNo: f.approvalNo, failReason: f.failReason, processedAt: new Date(now).toISOString() }),
+      );
+      const ids = (await c.query(INSERT_DELIVERIES, [JSON.stringify(done.map((f, i) => [f.id, f.tid, `msg_${f.public_id}`, f.status, 'AUTO', webhookUrl, bodies[i], 'SENDING', 1, now + 30_000, now]))])).rows
+        .map((r) => r.id)
+        .sort((a, b) => Number(a) - Number(b));
+      return done.map((f, i) => ({ paymentId: f.id, deliveryId: ids[i], body: bodies[i] }));
+    });
+  let results = [];
+  const recordAll = (list) =>
+    transaction(async (c) => {
+      const now = Date.now();
+      await c.query(INSERT_ATTEMPTS, [JSON.stringify(list.map((r) => [r.deliveryId, r.paymentId, 1, r.at, webhookUrl, r.code, r.ms]))]);
+      await c.query(DELIVERED, [JSON.stringify(list.map((r) => [r.deliveryId, r.code, now]))]);
+      await c.query(WEBHOOK_FIELDS, [JSON.stringify(list.map((r) => [r.paymentId, r.code, now]))]);
+    });
+  const record = (r) => {
+    if (results.push(r) === 1) {
+      setImmediate(() => {
+        const list = results;
+        results = [];
+        void recordAll(list);
+      });
+    }
+  };
+  const send = (d) => {
+    const at = Date.now();
+    let code = 0;
+    http.dispatch(
+      { path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: d.body },
+      {
+        onConnect() {},
+        onHeaders(status) {
+          code = status;
+          return true;
+        },
+        onData() {
+          return true;
+        },
+        onComplete() {
+          record({ ...d, code, at, ms: Date.now() - at });
+        },
+        onError() {
+          record({ ...d, code: null, at, ms: Date.now() - at });
+        },
+      },
+    );
+  };
+  const tick = async () => {
+    const due = await decideAll(Date.now());
+    for (const d of due) send(d);
+    setTimeout(() => void tick(), due.length === 2000 ? 0 : 10);
+  };
+  setTimeout(() => void tick(), 10);
+}
+
+server.listen(Number(port), '127.0.0.1', () => process.stdout.write(`listening ${server.address().port}\n`));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
