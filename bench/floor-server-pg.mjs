@@ -4,12 +4,10 @@
 // pool, the schema made by the service's own migrations.
 //
 //   node bench/floor-server-pg.mjs <port> <postgres url> [webhook url]
-import { randomInt } from 'node:crypto';
-import { createServer } from 'node:http';
 import pg from 'pg';
-import { Pool as HttpPool } from 'undici';
 import { openDatabase } from '../dist/db/database.js';
 import { migrate } from '../dist/db/migrate.js';
+import { ack, listen, newTid, webhookSender } from './floor-http.mjs';
 
 const [port, url, webhookUrl] = process.argv.slice(2);
 
@@ -61,8 +59,6 @@ async function transaction(fn) {
   }
 }
 
-const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-const newTid = () => `DUMMY_${today}_${String(randomInt(0, 1e8)).padStart(8, '0')}`;
 let seq = 0;
 
 // Accept: one INSERT (autocommit) per turn of the event loop, each 202 after it.
@@ -78,46 +74,27 @@ async function flush() {
       if (waiting.push(w) === 1) setImmediate(() => void flush());
       continue;
     }
-    const ack = JSON.stringify({ status: 'PENDING', code: 'ACK_OK', transactionId: w.row[1], amount: w.body.amount, echo: w.body.echo ?? null, message: 'Payment request received and processing' });
-    w.res.writeHead(202, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ack) });
-    w.res.end(ack);
+    ack(w.res, w.row[1], w.body);
   }
 }
 
-const server = createServer((req, res) => {
-  if (req.method === 'GET') {
-    res.writeHead(200, { 'content-length': '2' }).end('OK');
-    return;
-  }
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    let body;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    const row = [
-      (++seq).toString(36).padStart(11, '0'),
-      newTid(),
-      body.orderId,
-      body.userPublicId ?? null,
-      body.amount,
-      'PENDING',
-      body.echo ? JSON.stringify(body.echo) : null,
-      webhookUrl ?? 'http://127.0.0.1:1/',
-      Date.now(),
-      'seed',
-    ];
-    if (waiting.push({ row, body, res }) === 1) setImmediate(() => void flush());
-  });
+listen(port, (body, res) => {
+  const row = [
+    (++seq).toString(36).padStart(11, '0'),
+    newTid(),
+    body.orderId,
+    body.userPublicId ?? null,
+    body.amount,
+    'PENDING',
+    body.echo ? JSON.stringify(body.echo) : null,
+    webhookUrl ?? 'http://127.0.0.1:1/',
+    Date.now(),
+    'seed',
+  ];
+  if (waiting.push({ row, body, res }) === 1) setImmediate(() => void flush());
 });
 
 if (webhookUrl) {
-  const target = new URL(webhookUrl);
-  const http = new HttpPool(target.origin, { connections: 128 });
   const decideAll = (now) =>
     transaction(async (c) => {
       const picked = (await c.query(PICK)).rows;
@@ -154,29 +131,7 @@ if (webhookUrl) {
       });
     }
   };
-  const send = (d) => {
-    const at = Date.now();
-    let code = 0;
-    http.dispatch(
-      { path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: d.body },
-      {
-        onConnect() {},
-        onHeaders(status) {
-          code = status;
-          return true;
-        },
-        onData() {
-          return true;
-        },
-        onComplete() {
-          record({ ...d, code, at, ms: Date.now() - at });
-        },
-        onError() {
-          record({ ...d, code: null, at, ms: Date.now() - at });
-        },
-      },
-    );
-  };
+  const send = webhookSender(webhookUrl, record);
   const tick = async () => {
     const due = await decideAll(Date.now());
     for (const d of due) send(d);
@@ -185,5 +140,3 @@ if (webhookUrl) {
   setTimeout(() => void tick(), 10);
 }
 
-server.listen(Number(port), '127.0.0.1', () => process.stdout.write(`listening ${server.address().port}\n`));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));

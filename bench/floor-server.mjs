@@ -11,12 +11,10 @@
 //
 //   node bench/floor-server.mjs <port> <sqlite file> [webhook url]
 //   (with a webhook URL it also processes and delivers, every 10 ms)
-import { randomInt } from 'node:crypto';
-import { createServer } from 'node:http';
 import BetterSqlite3 from 'better-sqlite3';
-import { Pool } from 'undici';
 import { openDatabase } from '../dist/db/database.js';
 import { migrate } from '../dist/db/migrate.js';
+import { ack, listen, newTid, webhookSender } from './floor-http.mjs';
 
 const [port, file, webhookUrl] = process.argv.slice(2);
 
@@ -70,7 +68,6 @@ const delivered = db.prepare("update webhook_deliveries set state = 'DELIVERED',
 const webhookFields = db.prepare('update payment_processes set webhook_response_code = ?, webhook_sent_at = coalesce(webhook_sent_at, ?) where id = ?');
 const tx = (fn) => db.transaction(fn).immediate;
 
-const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
 let seq = 0;
 
 // Accept: group commit per turn of the event loop, each 202 after its commit.
@@ -83,60 +80,32 @@ function flush() {
   for (const w of batch) {
     if (!ids.has(w.row[0])) {
       // tid taken: new identifiers, next turn.
-      w.row[1] = `DUMMY_${today}_${String(randomInt(0, 1e8)).padStart(8, '0')}`;
+      w.row[1] = newTid();
       if (waiting.push(w) === 1) setImmediate(flush);
       continue;
     }
-    const ack = JSON.stringify({
-      status: 'PENDING',
-      code: 'ACK_OK',
-      transactionId: w.row[1],
-      amount: w.body.amount,
-      echo: w.body.echo ?? null,
-      message: 'Payment request received and processing',
-    });
-    w.res.writeHead(202, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ack) });
-    w.res.end(ack);
+    ack(w.res, w.row[1], w.body);
   }
 }
 
-const server = createServer((req, res) => {
-  if (req.method === 'GET') {
-    const text = req.url === '/metrics' ? '' : 'OK';
-    res.writeHead(200, { 'content-length': Buffer.byteLength(text) }).end(text);
-    return;
-  }
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    let body;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    const now = Date.now();
-    const row = [
-      (++seq).toString(36).padStart(11, '0'),
-      `DUMMY_${today}_${String(randomInt(0, 1e8)).padStart(8, '0')}`,
-      body.orderId,
-      body.userPublicId ?? null,
-      body.amount,
-      'PENDING',
-      body.echo ? JSON.stringify(body.echo) : null,
-      webhookUrl ?? 'http://127.0.0.1:1/',
-      now,
-      'seed',
-    ];
-    if (waiting.push({ row, body, res }) === 1) setImmediate(flush);
-  });
+listen(port, (body, res) => {
+  const row = [
+    (++seq).toString(36).padStart(11, '0'),
+    newTid(),
+    body.orderId,
+    body.userPublicId ?? null,
+    body.amount,
+    'PENDING',
+    body.echo ? JSON.stringify(body.echo) : null,
+    webhookUrl ?? 'http://127.0.0.1:1/',
+    Date.now(),
+    'seed',
+  ];
+  if (waiting.push({ row, body, res }) === 1) setImmediate(flush);
 });
 
 // Processing and delivery (with a webhook URL).
 if (webhookUrl) {
-  const target = new URL(webhookUrl);
-  const pool = new Pool(target.origin, { connections: 128 });
   const decideAll = tx((now) => {
     const picked = pickDue.all();
     const finals = [];
@@ -173,29 +142,7 @@ if (webhookUrl) {
       });
     }
   };
-  const send = (d) => {
-    const at = Date.now();
-    let code = 0;
-    pool.dispatch(
-      { path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: d.body },
-      {
-        onConnect() {},
-        onHeaders(status) {
-          code = status;
-          return true;
-        },
-        onData() {
-          return true;
-        },
-        onComplete() {
-          record({ ...d, code, at, ms: Date.now() - at });
-        },
-        onError() {
-          record({ ...d, code: null, at, ms: Date.now() - at });
-        },
-      },
-    );
-  };
+  const send = webhookSender(webhookUrl, record);
   const tick = () => {
     const due = decideAll(Date.now());
     for (const d of due) send(d);
@@ -204,5 +151,3 @@ if (webhookUrl) {
   setTimeout(tick, 10);
 }
 
-server.listen(Number(port), '127.0.0.1', () => process.stdout.write(`listening ${server.address().port}\n`));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
