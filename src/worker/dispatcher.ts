@@ -3,6 +3,13 @@
  * slots and sent concurrently (at most `concurrency` at once), each finished
  * send freeing its slot for the next due delivery — so one slow receiver holds
  * one slot for at most the request timeout and never stalls the rest.
+ *
+ * The scheduler hands in the webhooks of a batch already claimed (reserve,
+ * sendReserved). Beyond the free slots, up to `waitingRoom` of them wait here
+ * for a slot, in order, rather than be left PENDING for the pump to claim
+ * again (one more statement and, on PostgreSQL, one more row version each).
+ * A waiting one starts within one request timeout, so the caller sizes the
+ * room only where the claim's lease outlasts two timeouts.
  */
 import type { DeliveryOutcome } from '../events.js';
 import type { Logger } from '../log.js';
@@ -16,6 +23,8 @@ export interface DispatcherOptions {
   send: SendWebhook;
   clock: Clock;
   concurrency: number;
+  /** How many handed-in deliveries may wait for a slot (0: only free slots are reserved). */
+  waitingRoom?: number;
   /** The signature headers for one attempt (none when webhooks are not signed). */
   sign: (delivery: Delivery, nowMs: number) => Record<string, string>;
   /** Where a delivery goes after an attempt (see webhooks/backoff.ts). */
@@ -39,6 +48,8 @@ export class Dispatcher {
   private attempts = 0;
   /** Slots promised to sends handed in (reserve/sendReserved): not for the pump to fill. */
   private reserved = 0;
+  /** Handed-in deliveries waiting for a slot, oldest first. */
+  private readonly waiting: Delivery[] = [];
 
   /** Attempts finished in the same moment are recorded in one transaction. */
   private readonly completions: Batcher<{ delivery: Delivery; result: AttemptResult; next: NextState }, boolean>;
@@ -85,22 +96,27 @@ export class Dispatcher {
     return { delivery, result, next };
   }
 
-  /** Slots free for sends now (none once stopped). */
+  /** Slots free for the pump now (none once stopped, none while handed-in deliveries wait). */
   private free(): number {
-    return this.stopped ? 0 : Math.max(0, this.o.concurrency - this.inFlight.size - this.reserved);
+    return this.stopped ? 0 : Math.max(0, this.o.concurrency - this.inFlight.size - this.reserved - this.waiting.length);
   }
 
-  /** Reserves up to `max` free slots for deliveries the caller will hand in already claimed; returns how many. */
+  /**
+   * Reserves up to `max` places for deliveries the caller will hand in
+   * already claimed — free slots, then room to wait for one; returns how many.
+   */
   reserve(max: number): number {
-    const granted = Math.min(max, this.free());
+    const capacity = this.o.concurrency + (this.o.waitingRoom ?? 0);
+    const granted = this.stopped ? 0 : Math.max(0, Math.min(max, capacity - this.inFlight.size - this.reserved - this.waiting.length));
     this.reserved += granted;
     return granted;
   }
 
-  /** Sends a claimed delivery in a slot reserved for it. */
+  /** Sends a claimed delivery in a place reserved for it: now if a slot is free, else when one frees up. */
   sendReserved(delivery: Delivery): void {
     this.reserved--;
-    this.send(delivery);
+    if (this.inFlight.size < this.o.concurrency) this.send(delivery);
+    else this.waiting.push(delivery);
   }
 
   /** Gives back reserved slots that were not used. */
@@ -154,10 +170,14 @@ export class Dispatcher {
   }
 
   async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0 || this.waiting.length > 0) {
+      // (A waiting delivery starts as a send finishes, so there is always one in flight to wait for.)
+      if (this.inFlight.size === 0) this.send(this.waiting.shift()!);
+      await Promise.allSettled([...this.inFlight]);
+    }
   }
 
-  /** Stops claiming; sends already under way finish (await drain()). */
+  /** Stops claiming; sends already under way, and handed-in ones waiting, finish (await drain()). */
   stop(): void {
     this.stopped = true;
     if (this.refill) clearImmediate(this.refill);
@@ -169,7 +189,10 @@ export class Dispatcher {
       .catch((error: unknown) => this.o.log.error({ err: error }, 'webhook delivery failed to record'))
       .finally(() => {
         this.inFlight.delete(tracked);
-        this.scheduleRefill();
+        // A handed-in delivery waiting for a slot takes this one first (it is claimed already).
+        const next = this.waiting.shift();
+        if (next) this.send(next);
+        else this.scheduleRefill();
       });
     this.inFlight.add(tracked);
   }

@@ -2,7 +2,7 @@
  * The scheduler end to end: real store, real receiver. Passes are driven with
  * processNow() (no sleeping), except one test of the real polling loop.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../setup/app.js';
 import { startReceiver } from '../setup/receiver.js';
 
@@ -289,5 +289,28 @@ describe('webhook delivery', () => {
     await t.app.processNow();
     const received = new Set(t.receiver.requests.map((r) => (r.json as { transactionId: string }).transactionId));
     expect(tids.filter((tid) => !received.has(tid))).toEqual([]);
+  });
+
+  it('lets the webhooks of a batch beyond the free slots wait for one, claimed, instead of going back to the outbox', async () => {
+    t = await startTestApp({ 'payment.process.success-rate': 100, 'payment.webhook.concurrency': 2 });
+    // The receiver holds each request a moment and counts how many it holds at once.
+    let open = 0;
+    let most = 0;
+    t.receiver.answer = () => {
+      most = Math.max(most, ++open);
+      setTimeout(() => open--, 30);
+      return { status: 200, delayMs: 30 };
+    };
+    const claims = vi.spyOn(t.app.store, 'claimDueDeliveries');
+    const tids = await acceptMany(t, 4);
+    await t.app.processNow();
+    const received = t.receiver.requests.map((r) => (r.json as { transactionId: string }).transactionId);
+    expect(received.sort()).toEqual([...tids].sort());
+    expect(most).toBeLessThanOrEqual(2); // never more than the slots at once
+    // Two slots free plus two places to wait: every webhook was handed over claimed, none claimed again from the outbox.
+    const claimedAgain = (await Promise.all(claims.mock.results.map((r) => r.value as Promise<unknown[]>))).flat();
+    expect(claimedAgain).toEqual([]);
+    const deliveries = (await Promise.all(tids.map(async (tid) => t!.app.store.listDeliveries((await t!.app.store.findPayment(tid))!.id)))).flat();
+    expect(deliveries.map((d) => [d.state, d.attemptCount])).toEqual(tids.map(() => ['DELIVERED', 1]));
   });
 });
