@@ -132,9 +132,10 @@ export class App {
       send: this.sender.send,
       clock,
       concurrency: webhook.concurrency,
-      // Handed-in webhooks may wait for a slot (at most one request timeout)
-      // only where their claim's lease (timeout + lease) outlasts two timeouts.
-      waitingRoom: config.payment.process.leaseMs >= webhook.timeoutMs ? webhook.concurrency : 0,
+      // Handed-in webhooks may wait for a slot: the n-th waiting starts
+      // within ceil(n / concurrency) request timeouts, which must stay
+      // within the lease their claim got beyond one timeout.
+      waitingRoom: Math.min(10_000, webhook.concurrency * Math.floor(config.payment.process.leaseMs / webhook.timeoutMs)),
       sign: merchantSigner(webhook.secrets, (mid) => this.control.merchant(mid), randomBytes(32)),
       next: (delivery, result, now) =>
         afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: retryFor(delivery.profile) }),

@@ -8,8 +8,9 @@
  * sendReserved). Beyond the free slots, up to `waitingRoom` of them wait here
  * for a slot, in order, rather than be left PENDING for the pump to claim
  * again (one more statement and, on PostgreSQL, one more row version each).
- * A waiting one starts within one request timeout, so the caller sizes the
- * room only where the claim's lease outlasts two timeouts.
+ * Slots free up at least one per request timeout each, so the n-th waiting
+ * one starts within ceil(n / concurrency) timeouts: the caller sizes the room
+ * so that this stays within the claim's lease.
  */
 import type { DeliveryOutcome } from '../events.js';
 import type { Logger } from '../log.js';
