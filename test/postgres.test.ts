@@ -105,8 +105,9 @@ describe.skipIf(!HAS_POSTGRES)(HAS_POSTGRES ? 'PostgreSQL, several instances' : 
       while (next < total) {
         const n = next++;
         if (n === 8000 && !heldAtDeath) {
-          // Kill it while it holds work: wait (briefly) until it has webhooks in flight.
-          for (let i = 0; i < 100; i++) {
+          // Kill it while it holds work: wait until it has webhooks in flight (on a
+          // machine loaded by the rest of the suite that can take a few seconds).
+          for (let i = 0; i < 500; i++) {
             const busy = await one<{ n: string }>(
               "select count(*) n from webhook_deliveries where claimed_by = $1 and state = 'SENDING'",
               [victim.instanceId],
