@@ -9,6 +9,22 @@ const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
 /** A fresh random tid of the seed's shape. */
 export const newTid = () => `DUMMY_${today}_${String(randomInt(0, 1e8)).padStart(8, '0')}`;
 
+/** A new payment's row for the floors' INSERT (public id, tid, order, user, amount, status, echo, webhook URL, requested at, profile). */
+export function pendingRow(seq, body, webhookUrl) {
+  return [
+    seq.toString(36).padStart(11, '0'),
+    newTid(),
+    body.orderId,
+    body.userPublicId ?? null,
+    body.amount,
+    'PENDING',
+    body.echo ? JSON.stringify(body.echo) : null,
+    webhookUrl ?? 'http://127.0.0.1:1/',
+    Date.now(),
+    'seed',
+  ];
+}
+
 /** node:http on `port`: a GET answers OK; a POST's JSON body goes to `onPayment(body, res)`. */
 export function listen(port, onPayment) {
   const server = createServer((req, res) => {

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { openDatabase } from '../dist/db/database.js';
 import { migrate } from '../dist/db/migrate.js';
-import { ack, listen, newTid, webhookSender } from './floor-http.mjs';
+import { ack, listen, newTid, pendingRow, webhookSender } from './floor-http.mjs';
 
 const [port, url, webhookUrl] = process.argv.slice(2);
 
@@ -79,18 +79,7 @@ async function flush() {
 }
 
 listen(port, (body, res) => {
-  const row = [
-    (++seq).toString(36).padStart(11, '0'),
-    newTid(),
-    body.orderId,
-    body.userPublicId ?? null,
-    body.amount,
-    'PENDING',
-    body.echo ? JSON.stringify(body.echo) : null,
-    webhookUrl ?? 'http://127.0.0.1:1/',
-    Date.now(),
-    'seed',
-  ];
+  const row = pendingRow(++seq, body, webhookUrl);
   if (waiting.push({ row, body, res }) === 1) setImmediate(() => void flush());
 });
 

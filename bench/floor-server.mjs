@@ -14,7 +14,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../dist/db/database.js';
 import { migrate } from '../dist/db/migrate.js';
-import { ack, listen, newTid, webhookSender } from './floor-http.mjs';
+import { ack, listen, newTid, pendingRow, webhookSender } from './floor-http.mjs';
 
 const [port, file, webhookUrl] = process.argv.slice(2);
 
@@ -89,18 +89,7 @@ function flush() {
 }
 
 listen(port, (body, res) => {
-  const row = [
-    (++seq).toString(36).padStart(11, '0'),
-    newTid(),
-    body.orderId,
-    body.userPublicId ?? null,
-    body.amount,
-    'PENDING',
-    body.echo ? JSON.stringify(body.echo) : null,
-    webhookUrl ?? 'http://127.0.0.1:1/',
-    Date.now(),
-    'seed',
-  ];
+  const row = pendingRow(++seq, body, webhookUrl);
   if (waiting.push({ row, body, res }) === 1) setImmediate(flush);
 });
 

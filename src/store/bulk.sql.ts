@@ -26,7 +26,7 @@ interface Target {
 }
 
 /** Which SQL a database (or a transaction on it) speaks, from its Kysely adapter. */
-export function dialectOf(db: Target): Dialect {
+function dialectOf(db: Target): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 

@@ -188,7 +188,7 @@ export async function claimDueDeliveries(
   // A fixed text per dialect: the dispatcher polls this every few
   // milliseconds, and building it with Kysely each time cost more than
   // running it when nothing is due.
-  const text = caps.skipLocked ? CLAIM_DUE_TEXTS.postgres : CLAIM_DUE_TEXTS.sqlite;
+  const text = CLAIM_DUE_TEXTS[caps.name];
   const { rows } = await db.executeQuery<Selectable<WebhookDeliveriesTable>>(CompiledQuery.raw(text, [leaseUntil, by, now, limit, now]));
   return rows.map(toDelivery).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
 }

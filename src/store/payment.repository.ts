@@ -82,7 +82,7 @@ export async function pickDuePayments(
   caps: Capabilities,
   { limit, now, startedBefore }: { limit: number; now: number; startedBefore: number },
 ): Promise<{ lapsed: PaymentProcess[]; due: PaymentProcess[] }> {
-  const texts = caps.skipLocked ? PICK_TEXTS.postgres : PICK_TEXTS.sqlite;
+  const texts = PICK_TEXTS[caps.name];
   const lapsed = await db.executeQuery<PaymentProcessRow>(CompiledQuery.raw(texts.lapsed, [startedBefore, limit]));
   const left = limit - lapsed.rows.length;
   const due = left > 0 ? (await db.executeQuery<PaymentProcessRow>(CompiledQuery.raw(texts.due, [now, left]))).rows : [];

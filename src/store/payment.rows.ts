@@ -1,13 +1,34 @@
 /**
- * A payment process between its row and the domain object: read back from
- * any query, or built from a row just inserted. Pure.
+ * A payment process between its row and the domain object: the row a new
+ * payment is inserted as, the object read back from any query, or built from
+ * a row just inserted. Pure.
  */
 import type { Selectable } from 'kysely';
 import type { PaymentProcessesTable } from '../db/schema.js';
-import type { DecidedBy, FailReason, PaymentProcess, PaymentStatus } from '../payments/payment.js';
+import type { DecidedBy, FailReason, NewPayment, PaymentProcess, PaymentStatus } from '../payments/payment.js';
 import type { ScenarioEffect } from '../scenarios/scenario.js';
+import type { AcceptPlan } from './store.base.js';
 
 type Row = Selectable<PaymentProcessesTable>;
+
+/** The row a new PENDING payment is inserted as (a fixed scripted delay becomes its process_after; a range is drawn after insert). */
+export function newPaymentRow(input: NewPayment, plan: AcceptPlan, now: number) {
+  const fixed = plan.delay && plan.delay.minMs === plan.delay.maxMs ? plan.delay.minMs : null;
+  return {
+    order_id: input.orderId,
+    user_public_id: input.userPublicId,
+    amount: input.amount,
+    status: 'PENDING' as const,
+    echo: input.echo === null ? null : JSON.stringify(input.echo),
+    webhook_url: plan.webhookUrl,
+    requested_at: now,
+    mid: plan.mid,
+    scenario: plan.scenario,
+    effect: plan.effect === null ? null : JSON.stringify(plan.effect),
+    process_after: fixed === null ? null : now + fixed,
+    profile: plan.profile,
+  };
+}
 
 export function toPaymentProcess(row: Row): PaymentProcess {
   return {

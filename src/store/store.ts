@@ -16,6 +16,7 @@ import { scriptedDeliveries } from '../webhooks/outbox-plan.js';
 import { webhookIdFor } from '../webhooks/signing.js';
 import { AcceptQueue } from './accept-queue.js';
 import { finalizePicked } from './bulk.sql.js';
+import { newPaymentRow } from './payment.rows.js';
 import { decider, finalState, withDeliveries } from './finalization.js';
 import * as cancellations from './cancellation.repository.js';
 import * as deliveries from './delivery.repository.js';
@@ -42,24 +43,6 @@ export class Store extends OutboxStore {
     this.delayRandomFor = o.delayRandomFor ?? (() => Math.random);
   }
 
-  private newRow(input: NewPayment, plan: AcceptPlan, now: number) {
-    const fixed = plan.delay && plan.delay.minMs === plan.delay.maxMs ? plan.delay.minMs : null;
-    return {
-      order_id: input.orderId,
-      user_public_id: input.userPublicId,
-      amount: input.amount,
-      status: 'PENDING' as const,
-      echo: input.echo === null ? null : JSON.stringify(input.echo),
-      webhook_url: plan.webhookUrl,
-      requested_at: now,
-      mid: plan.mid,
-      scenario: plan.scenario,
-      effect: plan.effect === null ? null : JSON.stringify(plan.effect),
-      process_after: fixed === null ? null : now + fixed,
-      profile: plan.profile,
-    };
-  }
-
   /**
    * Inserts a PENDING payment and resolves once it is committed; a tid
    * collision is retried with a new tid, never surfaced. Plain payments are
@@ -67,7 +50,7 @@ export class Store extends OutboxStore {
    */
   async acceptPayment(input: NewPayment, plan: AcceptPlan): Promise<PaymentProcess> {
     const now = this.o.clock();
-    const row = this.newRow(input, plan, now);
+    const row = newPaymentRow(input, plan, now);
     // The common case: grouped with the other accepts of this moment into one commit.
     if (!plan.delay || row.process_after !== null) return this.accepts.insert(row, input.echo);
     for (let i = 0; i < TID_TRIES; i++) {
@@ -89,11 +72,11 @@ export class Store extends OutboxStore {
     idem: { key: string; ids: PaymentIds; code: number; body: string },
   ): Promise<PaymentProcess | null> {
     const now = this.o.clock();
-    return this.insertOne(this.newRow(input, plan, now), idem.ids, plan.delay, idem);
+    return this.insertOne(newPaymentRow(input, plan, now), idem.ids, plan.delay, idem);
   }
 
   private async insertOne(
-    row: ReturnType<Store['newRow']>,
+    row: ReturnType<typeof newPaymentRow>,
     ids: PaymentIds,
     delay: DelayRange | undefined,
     idem: { key: string; code: number; body: string } | null,
