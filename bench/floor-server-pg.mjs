@@ -1,7 +1,10 @@
 // The durable floor on PostgreSQL: the same work as floor-server.mjs (read
-// its header), with the rows sent as one JSON parameter per statement — one
-// round trip per batch, as hamster-pg does on PostgreSQL — through one `pg`
-// pool, the schema made by the service's own migrations.
+// its header), with the rows sent as one JSON parameter per statement (read
+// as jsonb) — one round trip per batch, as hamster-pg does on PostgreSQL —
+// through one `pg` pool, the schema made by the service's own migrations.
+// The UPDATEs compare the state as `(state || '')`, as hamster-pg does, so
+// that each row is found by its primary key rather than by a scan of every
+// row (and dead row version) in that state.
 //
 //   node bench/floor-server-pg.mjs <port> <postgres url> [webhook url]
 import pg from 'pg';
@@ -19,7 +22,7 @@ const db = new pg.Pool({ connectionString: url, max: 10 });
 
 /** `insert into table (cols) select … from json_array_elements($1)`: the rows as one JSON parameter. */
 const insertText = (table, columns, tail = '') =>
-  `insert into ${table} (${columns.map(([c]) => c).join(', ')}) select ${columns.map(([, t], i) => `(e ->> ${i})::${t}`).join(', ')} from json_array_elements($1::json) as e${tail}`;
+  `insert into ${table} (${columns.map(([c]) => c).join(', ')}) select ${columns.map(([, t], i) => `(e ->> ${i})::${t}`).join(', ')} from jsonb_array_elements($1::jsonb) as e${tail}`;
 
 const INSERT_PENDING = insertText(
   'payment_processes',
@@ -35,13 +38,13 @@ const INSERT_DELIVERIES = insertText(
 const INSERT_ATTEMPTS = insertText('webhook_attempts', [['delivery_id', 'bigint'], ['payment_process_id', 'bigint'], ['attempt_no', 'integer'], ['attempted_at', 'bigint'], ['url', 'text'], ['response_code', 'integer'], ['duration_ms', 'integer']]);
 const PICK = "select * from payment_processes where status = 'PENDING' order by id limit 2000 for update skip locked";
 const FINALIZE = `update payment_processes set status = v.status, approval_no = v.approval_no, fail_reason = v.fail_reason, processing_started_at = v.now, processed_at = v.now
-from (select (e ->> 0)::bigint as id, e ->> 1 as status, e ->> 2 as approval_no, e ->> 3 as fail_reason, (e ->> 4)::bigint as now from json_array_elements($1::json) as e) as v
-where payment_processes.id = v.id and payment_processes.status = 'PENDING' returning payment_processes.id`;
+from (select (e ->> 0)::bigint as id, e ->> 1 as status, e ->> 2 as approval_no, e ->> 3 as fail_reason, (e ->> 4)::bigint as now from jsonb_array_elements($1::jsonb) as e) as v
+where payment_processes.id = v.id and (payment_processes.status || '') = 'PENDING' returning payment_processes.id`;
 const DELIVERED = `update webhook_deliveries set state = 'DELIVERED', delivered_at = v.now, last_response_code = v.code
-from (select (e ->> 0)::bigint as id, (e ->> 1)::integer as code, (e ->> 2)::bigint as now from json_array_elements($1::json) as e) as v
-where webhook_deliveries.id = v.id and webhook_deliveries.state = 'SENDING'`;
+from (select (e ->> 0)::bigint as id, (e ->> 1)::integer as code, (e ->> 2)::bigint as now from jsonb_array_elements($1::jsonb) as e) as v
+where webhook_deliveries.id = v.id and (webhook_deliveries.state || '') = 'SENDING'`;
 const WEBHOOK_FIELDS = `update payment_processes set webhook_response_code = v.code, webhook_sent_at = coalesce(payment_processes.webhook_sent_at, v.now)
-from (select (e ->> 0)::bigint as id, (e ->> 1)::integer as code, (e ->> 2)::bigint as now from json_array_elements($1::json) as e) as v
+from (select (e ->> 0)::bigint as id, (e ->> 1)::integer as code, (e ->> 2)::bigint as now from jsonb_array_elements($1::jsonb) as e) as v
 where payment_processes.id = v.id`;
 
 async function transaction(fn) {

@@ -1,17 +1,19 @@
 /**
  * The set-based statements of the hot path (store/bulk.sql.ts) on a real
  * database: each keeps its compare-and-set row by row, answers with the rows
- * that changed, and — on SQLite — looks each row up by its primary key
- * rather than scanning a state index (a plan that once made one of them
- * cost more than everything else together). Runs once per backend.
+ * that changed, and looks each row up by its primary key rather than
+ * scanning a state index (a plan that once made one of them cost more than
+ * everything else together on SQLite, and on PostgreSQL read every dead row
+ * version still indexed under that state). Runs once per backend.
  */
 import BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { finalizePicked, moveDeliveriesOn, recordWebhookResults } from '../../src/store/bulk.sql.js';
 import { recordWebhookResults as recordFolded } from '../../src/store/payment.repository.js';
 import type { Store } from '../../src/store/store.js';
-import { backends, makeStore, sqliteBackend } from '../setup/store.js';
+import { backends, makeStore, postgresBackend, sqliteBackend } from '../setup/store.js';
 
 const PLAN = { profile: 'seed', webhookUrl: 'http://127.0.0.1:1/hook', mid: null, scenario: null, effect: null };
 
@@ -124,6 +126,39 @@ describe('set-based statements on SQLite: the plan', () => {
         expect(plan.filter((d) => /USING (COVERING )?INDEX/.test(d)), plan.join(' | ')).toEqual([]);
       }
       raw.close();
+    } finally {
+      await database.close();
+      await drop();
+    }
+  });
+});
+
+describe.skipIf(!backends().some((b) => b === postgresBackend))('set-based statements on PostgreSQL: the plan', () => {
+  it('looks every row up by its primary key, even where the statistics make a state index look cheaper', async () => {
+    const { database, drop } = await postgresBackend.open();
+    try {
+      const run = (text: string, parameters: unknown[] = []) => database.db.executeQuery<Record<string, string>>(CompiledQuery.raw(text, parameters));
+      // 50,000 payments and deliveries, five of them still PENDING / SENDING,
+      // analyzed: a scan of the few rows in that state and a hash join with
+      // the 100 rows the planner expects from the parameter looks cheaper
+      // than 100 primary-key lookups — and is not, once the state's index
+      // holds the dead versions of every row that passed through it.
+      await run(`insert into payment_processes (public_id, tid, order_id, amount, status, webhook_url, requested_at)
+        select 'p' || i, 't' || i, 'o' || i, 100, case when i <= 5 then 'PENDING' else 'SUCCESS' end, 'http://127.0.0.1:1/hook', 0 from generate_series(1, 50000) as i`);
+      await run(`insert into webhook_deliveries (payment_process_id, tid, event_status, origin, url, payload, state, attempt_count, due_at, created_at)
+        select id, tid, 'SUCCESS', 'AUTO', 'http://127.0.0.1:1/hook', '{}', case when id <= 5 then 'SENDING' else 'DELIVERED' end, 1, 0, 0 from payment_processes`);
+      await run('analyze payment_processes');
+      await run('analyze webhook_deliveries');
+      for (const [statement, table, row] of [
+        [finalizePicked, 'payment_processes', [1, 'PENDING', null, 'k', 'w', 'SUCCESS', 'A1', null, 'RULE', 0]],
+        [moveDeliveriesOn, 'webhook_deliveries', [1, 1, 'DELIVERED', 0, 0, 200, null]],
+        [recordWebhookResults, 'payment_processes', [1, 200, 0]],
+      ] as const) {
+        const rows = JSON.stringify(Array.from({ length: 3 }, () => row));
+        const plan = (await run(`explain ${statement.text('postgres')}`, [rows])).rows.map((r) => Object.values(r)[0]).join('\n');
+        expect(plan, plan).toMatch(new RegExp(`Index Scan using ${table}_pkey on ${table}`));
+        expect(plan.match(/(Index|Bitmap Index) Scan using (\w+)/g)?.filter((m) => !m.endsWith(`${table}_pkey`)) ?? [], plan).toEqual([]);
+      }
     } finally {
       await database.close();
       await drop();
