@@ -20,9 +20,15 @@ await setup.close();
 
 const db = new pg.Pool({ connectionString: url, max: 10 });
 
-/** `insert into table (cols) select … from json_array_elements($1)`: the rows as one JSON parameter. */
-const insertText = (table, columns, tail = '') =>
-  `insert into ${table} (${columns.map(([c]) => c).join(', ')}) select ${columns.map(([, t], i) => `(e ->> ${i})::${t}`).join(', ')} from jsonb_array_elements($1::jsonb) as e${tail}`;
+/**
+ * `insert into table (cols) select … from jsonb_array_elements($1)`: the rows
+ * as one JSON parameter, a named prepared statement (as hamster-pg sends its
+ * inserts: parsed once per connection), run as `query({ ...INSERT, values: [rows] })`.
+ */
+const insertText = (table, columns, tail = '') => ({
+  name: `floor_${table}`,
+  text: `insert into ${table} (${columns.map(([c]) => c).join(', ')}) select ${columns.map(([, t], i) => `(e ->> ${i})::${t}`).join(', ')} from jsonb_array_elements($1::jsonb) as e${tail}`,
+});
 
 const INSERT_PENDING = insertText(
   'payment_processes',
@@ -69,7 +75,7 @@ let waiting = [];
 async function flush() {
   const batch = waiting;
   waiting = [];
-  const { rows } = await db.query(INSERT_PENDING, [JSON.stringify(batch.map((w) => w.row))]);
+  const { rows } = await db.query({ ...INSERT_PENDING, values: [JSON.stringify(batch.map((w) => w.row))] });
   const stored = new Set(rows.map((r) => r.public_id));
   for (const w of batch) {
     if (!stored.has(w.row[0])) {
@@ -97,11 +103,11 @@ if (webhookUrl) {
       });
       const won = new Set((await c.query(FINALIZE, [JSON.stringify(finals.map((f) => [f.id, f.status, f.approvalNo, f.failReason, now]))])).rows.map((r) => String(r.id)));
       const done = finals.filter((f) => won.has(String(f.id)));
-      await c.query(INSERT_PAYMENTS, [JSON.stringify(done.map((f) => [f.id, f.tid, f.order_id, f.user_public_id, f.amount, f.status, f.approvalNo, f.failReason, now]))]);
+      await c.query({ ...INSERT_PAYMENTS, values: [JSON.stringify(done.map((f) => [f.id, f.tid, f.order_id, f.user_public_id, f.amount, f.status, f.approvalNo, f.failReason, now]))] });
       const bodies = done.map((f) =>
         JSON.stringify({ ...(f.echo ? JSON.parse(f.echo) : {}), transactionId: f.tid, orderId: f.order_id, amount: Number(f.amount), status: f.status, approvalNo: f.approvalNo, failReason: f.failReason, processedAt: new Date(now).toISOString() }),
       );
-      const ids = (await c.query(INSERT_DELIVERIES, [JSON.stringify(done.map((f, i) => [f.id, f.tid, `msg_${f.public_id}`, f.status, 'AUTO', webhookUrl, bodies[i], 'SENDING', 1, now + 30_000, now]))])).rows
+      const ids = (await c.query({ ...INSERT_DELIVERIES, values: [JSON.stringify(done.map((f, i) => [f.id, f.tid, `msg_${f.public_id}`, f.status, 'AUTO', webhookUrl, bodies[i], 'SENDING', 1, now + 30_000, now]))] })).rows
         .map((r) => r.id)
         .sort((a, b) => Number(a) - Number(b));
       return done.map((f, i) => ({ paymentId: f.id, deliveryId: ids[i], body: bodies[i] }));
@@ -110,7 +116,7 @@ if (webhookUrl) {
   const recordAll = (list) =>
     transaction(async (c) => {
       const now = Date.now();
-      await c.query(INSERT_ATTEMPTS, [JSON.stringify(list.map((r) => [r.deliveryId, r.paymentId, 1, r.at, webhookUrl, r.code, r.ms]))]);
+      await c.query({ ...INSERT_ATTEMPTS, values: [JSON.stringify(list.map((r) => [r.deliveryId, r.paymentId, 1, r.at, webhookUrl, r.code, r.ms]))] });
       await c.query(DELIVERED, [JSON.stringify(list.map((r) => [r.deliveryId, r.code, now]))]);
       await c.query(WEBHOOK_FIELDS, [JSON.stringify(list.map((r) => [r.paymentId, r.code, now]))]);
     });

@@ -12,6 +12,7 @@ import type Pg from 'pg';
 import { POSTGRES, SQLITE, type Capabilities } from './capabilities.js';
 import type { DB } from './schema.js';
 import { startCheckpointer } from './checkpointer.js';
+import { preparedName } from './prepared.js';
 import { HamsterSqliteDialect } from './sqlite.driver.js';
 import { ConfigError } from '../errors.js';
 
@@ -171,16 +172,19 @@ function openPostgres(url: string, poolSize: number): Database {
 /**
  * Counts what a pooled client sends: each query() is one round trip (the
  * driver does not pipeline) carrying one statement — or, for a text with
- * several statements and no parameters, as many as it holds.
+ * several statements and no parameters, as many as it holds. A registered
+ * text with parameters goes as its named prepared statement (db/prepared.ts).
  */
 function countQueries(client: Pg.PoolClient, stats: DatabaseStats): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (...args: unknown[]) => {
     const first = args[0] as string | { text?: string } | undefined;
     const text = typeof first === 'string' ? first : (first?.text ?? '');
-    stats.statements += args.length > 1 && args[1] !== undefined ? 1 : statementsIn(text);
+    const withValues = args.length > 1 && args[1] !== undefined;
+    stats.statements += withValues ? 1 : statementsIn(text);
     stats.roundTrips += 1;
-    return query(...args);
+    const name = withValues && typeof first === 'string' && args.length === 2 ? preparedName(first) : undefined;
+    return name === undefined ? query(...args) : query({ name, text, values: args[1] });
   };
 }
 

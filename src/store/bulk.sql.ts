@@ -17,6 +17,7 @@
  */
 import { CompiledQuery, PostgresAdapter, type Kysely } from 'kysely';
 import type { Capabilities } from '../db/capabilities.js';
+import { prepared } from '../db/prepared.js';
 
 type Dialect = Capabilities['name'];
 
@@ -81,8 +82,14 @@ interface Spelling {
   same(a: string, b: string): string;
 }
 
-/** One statement: its text per dialect (and, on SQLite, per chunk size), built on first use. */
-function bulk(columns: readonly Column[], build: (spelling: Spelling) => string) {
+/**
+ * One statement: its text per dialect (and, on SQLite, per chunk size),
+ * built on first use. `prepare`: on PostgreSQL, run it as a named prepared
+ * statement (db/prepared.ts) — for statements whose plan does not depend on
+ * the tables' sizes (an INSERT from the rows). A join's generic plan, made
+ * once while a table was small, would keep scanning it whole as it grows.
+ */
+function bulk(columns: readonly Column[], build: (spelling: Spelling) => string, { prepare = false } = {}) {
   const texts = new Map<string, string>();
   /** The text for a dialect; on SQLite for `size` rows (its parameters: the rows' values, row after row). */
   const textFor = (dialect: Dialect, size = 1): string => {
@@ -96,7 +103,7 @@ function bulk(columns: readonly Column[], build: (spelling: Spelling) => string)
         unindexed: (column) => (sqlite ? `+${column}` : `(${column} || '')`),
         same: (a, b) => (sqlite ? `${a} is ${b}` : `${a} is not distinct from ${b}`),
       });
-      texts.set(key, text);
+      texts.set(key, prepare && !sqlite ? prepared(text) : text);
     }
     return text;
   };
@@ -139,6 +146,7 @@ export function bulkInsert<Row extends object>(
       `insert into ${table} (${names.join(', ')})
 select ${names.map((name) => `v.${name}`).join(', ')} from ${rows}
 where true${options.onConflictDoNothing ? ' on conflict do nothing' : ''}${options.returning ? ` returning ${options.returning.join(', ')}` : ''}`,
+    { prepare: true },
   );
   return <R = never>(db: Target, rows: readonly Row[]): Promise<R[]> =>
     statement<R>(

@@ -134,6 +134,23 @@ describe('set-based statements on SQLite: the plan', () => {
 });
 
 describe.skipIf(!backends().some((b) => b === postgresBackend))('set-based statements on PostgreSQL: the plan', () => {
+  it('sends the inserts as named prepared statements, and the joins unnamed (planned for the tables as they are)', async () => {
+    const { database, drop } = await postgresBackend.open();
+    try {
+      const store = makeStore(database);
+      const accepted = await store.acceptPayment({ orderId: 'O1', userPublicId: 'U', amount: 100, echo: null }, PLAN);
+      await recordFolded(database.db, [{ paymentId: accepted.id, responseCode: 200, deliveredAt: 1 }]);
+      // Sequential statements reuse the pool's most recently released connection: the one asked here.
+      const { rows } = await database.db.executeQuery<{ statement: string }>(CompiledQuery.raw('select statement from pg_prepared_statements where not from_sql'));
+      const texts = rows.map((r) => r.statement.replace(/\s+/g, ' '));
+      expect(texts.some((t) => t.startsWith('insert into payment_processes ')), texts.join('\n')).toBe(true);
+      expect(texts.filter((t) => /^update /.test(t))).toEqual([]);
+    } finally {
+      await database.close();
+      await drop();
+    }
+  });
+
   it('looks every row up by its primary key, even where the statistics make a state index look cheaper', async () => {
     const { database, drop } = await postgresBackend.open();
     try {
