@@ -53,6 +53,9 @@ const WEBHOOK_FIELDS = `update payment_processes set webhook_response_code = v.c
 from (select (e ->> 0)::bigint as id, (e ->> 1)::integer as code, (e ->> 2)::bigint as now from jsonb_array_elements($1::jsonb) as e) as v
 where payment_processes.id = v.id`;
 
+const RECORD = `with attempts as (${INSERT_ATTEMPTS.text}), delivered as (${DELIVERED.replace('$1::jsonb', '$2::jsonb')})
+${WEBHOOK_FIELDS.replace('$1::jsonb', '$3::jsonb')}`;
+
 async function transaction(fn) {
   const c = await db.connect();
   try {
@@ -113,13 +116,16 @@ if (webhookUrl) {
       return done.map((f, i) => ({ paymentId: f.id, deliveryId: ids[i], body: bodies[i] }));
     });
   let results = [];
-  const recordAll = (list) =>
-    transaction(async (c) => {
-      const now = Date.now();
-      await c.query({ ...INSERT_ATTEMPTS, values: [JSON.stringify(list.map((r) => [r.deliveryId, r.paymentId, 1, r.at, webhookUrl, r.code, r.ms]))] });
-      await c.query(DELIVERED, [JSON.stringify(list.map((r) => [r.deliveryId, r.code, now]))]);
-      await c.query(WEBHOOK_FIELDS, [JSON.stringify(list.map((r) => [r.paymentId, r.code, now]))]);
-    });
+  // The attempts, the deliveries' moves and the payments' webhook fields as
+  // one statement (as hamster-pg records them on PostgreSQL): atomic, one round trip.
+  const recordAll = (list) => {
+    const now = Date.now();
+    return db.query(RECORD, [
+      JSON.stringify(list.map((r) => [r.deliveryId, r.paymentId, 1, r.at, webhookUrl, r.code, r.ms])),
+      JSON.stringify(list.map((r) => [r.deliveryId, r.code, now])),
+      JSON.stringify(list.map((r) => [r.paymentId, r.code, now])),
+    ]);
+  };
   const record = (r) => {
     if (results.push(r) === 1) {
       setImmediate(() => {

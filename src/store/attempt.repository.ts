@@ -48,28 +48,35 @@ function toAttempt(row: Selectable<WebhookAttemptsTable>): Attempt {
   };
 }
 
+type AttemptItems = ReadonlyArray<{ delivery: { id: number; paymentId: number | null; attemptCount: number }; result: AttemptResult }>;
+
 /** Logs attempts, one row each, in one statement (the delivery's move is the caller's). */
-export async function insertAttempts(
-  db: Kysely<DB>,
-  items: ReadonlyArray<{ delivery: { id: number; paymentId: number | null; attemptCount: number }; result: AttemptResult }>,
-): Promise<void> {
-  await insertRows(
-    db,
-    items.map(({ delivery, result }) => ({
-      delivery_id: delivery.id,
-      payment_process_id: delivery.paymentId,
-      attempt_no: delivery.attemptCount,
-      attempted_at: result.attemptedAt,
-      url: result.url,
-      response_code: result.responseCode,
-      error: result.error,
-      duration_ms: result.durationMs,
-      response_body: result.responseBody,
-      signature: result.signature,
-      request_headers: result.requestHeaders ?? null,
-    })),
-  );
+export async function insertAttempts(db: Kysely<DB>, items: AttemptItems): Promise<void> {
+  await insertRows(db, attemptRows(items));
 }
+
+/** The attempts' rows, as `insertAttempts` writes them. */
+function attemptRows(items: AttemptItems): Array<Insertable<WebhookAttemptsTable>> {
+  return items.map(({ delivery, result }) => ({
+    delivery_id: delivery.id,
+    payment_process_id: delivery.paymentId,
+    attempt_no: delivery.attemptCount,
+    attempted_at: result.attemptedAt,
+    url: result.url,
+    response_code: result.responseCode,
+    error: result.error,
+    duration_ms: result.durationMs,
+    response_body: result.responseBody,
+    signature: result.signature,
+    request_headers: result.requestHeaders ?? null,
+  }));
+}
+
+/** The INSERT that logs attempts, and its rows' values for `items` (a fused statement's part). */
+export const attemptsInsert = {
+  text: (dialect: 'postgres') => insertRows.text(dialect),
+  values: (items: AttemptItems) => insertRows.values(attemptRows(items)),
+};
 
 const insertRows = bulkInsert<Insertable<WebhookAttemptsTable>>('webhook_attempts', [
   ['delivery_id', 'bigint'],

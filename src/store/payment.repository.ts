@@ -233,10 +233,14 @@ export async function cancelPaymentProcess(
  * payment (a duplicated webhook) fold into one row — the last code, the first
  * delivery time — so one statement updates each payment once.
  */
-export async function recordWebhookResults(
-  db: Kysely<DB>,
-  attempts: ReadonlyArray<{ paymentId: number; responseCode: number | null; deliveredAt: number | null }>,
-): Promise<void> {
+export async function recordWebhookResults(db: Kysely<DB>, attempts: WebhookResults): Promise<void> {
+  await recordResults(db, foldWebhookResults(attempts));
+}
+
+type WebhookResults = ReadonlyArray<{ paymentId: number; responseCode: number | null; deliveredAt: number | null }>;
+
+/** recordWebhookResults' rows: one per payment, `[paymentId, last code, first delivery time]`. */
+export function foldWebhookResults(attempts: WebhookResults): Array<[number, number | null, number | null]> {
   const byPayment = new Map<number, [number, number | null, number | null]>();
   for (const { paymentId, responseCode, deliveredAt } of attempts) {
     const row = byPayment.get(paymentId);
@@ -246,5 +250,5 @@ export async function recordWebhookResults(
       row[2] ??= deliveredAt;
     }
   }
-  await recordResults(db, [...byPayment.values()]);
+  return [...byPayment.values()];
 }

@@ -121,19 +121,22 @@ export class OutboxStore extends ContractQueries {
     return held!;
   }
 
-  /** Many attempts in one transaction (the dispatcher group-commits what finished in the same moment). */
+  /**
+   * Many attempts at once (the dispatcher group-commits what finished in the
+   * same moment): in one transaction on SQLite, as one statement on PostgreSQL.
+   */
   completeAttempts(items: ReadonlyArray<{ delivery: deliveries.Delivery; result: deliveries.AttemptResult; next: deliveries.NextState }>): Promise<boolean[]> {
-    return this.o.database.db.transaction().execute(async (trx) => {
+    // (A store event has no payment to update.)
+    const results = items.flatMap(({ delivery, result, next }) =>
+      delivery.paymentId === null
+        ? []
+        : [{ paymentId: delivery.paymentId, responseCode: result.responseCode, deliveredAt: next.state === 'DELIVERED' ? next.at : null }],
+    );
+    const { db, caps } = this.o.database;
+    if (caps.name === 'postgres') return deliveries.completeAttemptsAtOnce(db, items, payments.foldWebhookResults(results));
+    return db.transaction().execute(async (trx) => {
       const held = await deliveries.completeAttempts(trx, items);
-      await payments.recordWebhookResults(
-        trx,
-        // (A store event has no payment to update.)
-        items.flatMap(({ delivery, result, next }) =>
-          delivery.paymentId === null
-            ? []
-            : [{ paymentId: delivery.paymentId, responseCode: result.responseCode, deliveredAt: next.state === 'DELIVERED' ? next.at : null }],
-        ),
-      );
+      await payments.recordWebhookResults(trx, results);
       return held;
     });
   }

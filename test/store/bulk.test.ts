@@ -10,7 +10,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { finalizePicked, moveDeliveriesOn, recordWebhookResults } from '../../src/store/bulk.sql.js';
+import { attemptsInsert } from '../../src/store/attempt.repository.js';
+import { finalizePicked, fusedPostgres, moveDeliveriesOn, recordWebhookResults } from '../../src/store/bulk.sql.js';
 import { recordWebhookResults as recordFolded } from '../../src/store/payment.repository.js';
 import type { Store } from '../../src/store/store.js';
 import { backends, makeStore, postgresBackend, sqliteBackend } from '../setup/store.js';
@@ -176,6 +177,16 @@ describe.skipIf(!backends().some((b) => b === postgresBackend))('set-based state
         expect(plan, plan).toMatch(new RegExp(`Index Scan using ${table}_pkey on ${table}`));
         expect(plan.match(/(Index|Bitmap Index) Scan using (\w+)/g)?.filter((m) => !m.endsWith(`${table}_pkey`)) ?? [], plan).toEqual([]);
       }
+      // The same two updates fused with the attempts' insert (completeAttemptsAtOnce).
+      const fused = fusedPostgres(attemptsInsert, recordWebhookResults, moveDeliveriesOn);
+      const attempt = [1, 1, 1, 0, 'http://127.0.0.1:1/hook', 200, null, 1, null, null, null];
+      const plan = (await run(`explain ${fused}`, [[attempt], [[1, 200, 0]], [[1, 1, 'DELIVERED', 0, 0, 200, null]]].map((rows) => JSON.stringify(rows)))).rows
+        .map((r) => Object.values(r)[0])
+        .join('\n');
+      expect(plan.match(/(Index|Bitmap Index) Scan using (\w+)/g)?.sort(), plan).toEqual([
+        'Index Scan using payment_processes_pkey',
+        'Index Scan using webhook_deliveries_pkey',
+      ]);
     } finally {
       await database.close();
       await drop();

@@ -296,6 +296,24 @@ describe.each(backends())('store on $name', (backend) => {
     expect(await count('webhook_attempts')).toBe(3);
   });
 
+  it('completes a batch of attempts at once: each attempt logged, each delivery moved, one payment updated once for two of its webhooks', async () => {
+    await store.acceptPayment(payment(), PLAN);
+    const [claimed] = (await store.claimPending(1)).claimed;
+    const [done] = await store.finalize([{ payment: claimed!, outcome: { status: 'SUCCESS' } }], { from: ['PROCESSING'], fenced: true, origin: 'AUTO' });
+    const [auto] = await store.claimDueDeliveries(1);
+    const manual = await store.resendNow(done!.payment);
+    const ok = { url: WEBHOOK, error: null, durationMs: 1, responseBody: null, signature: null };
+    const held = await store.completeAttempts([
+      { delivery: auto!, result: { ...ok, attemptedAt: now, responseCode: 200 }, next: { state: 'DELIVERED', at: now } },
+      { delivery: manual, result: { ...ok, attemptedAt: now + 1, responseCode: 503 }, next: { state: 'DEAD' } },
+    ]);
+    expect(held).toEqual([true, true]);
+    const p = (await store.findPayment(claimed!.tid))!;
+    expect([p.webhookSentAt, p.webhookResponseCode]).toEqual([now, 503]); // the first delivery's time, the last code
+    expect((await store.listDeliveries(claimed!.id)).map((d) => d.state).sort()).toEqual(['DEAD', 'DELIVERED']);
+    expect((await store.listAttempts(claimed!.id)).map((a) => a.responseCode).sort()).toEqual([200, 503]);
+  });
+
   it('keeps everything across a restart (close and reopen the same database)', async () => {
     const p = await store.acceptPayment(payment(), PLAN);
     await database.close();
