@@ -8,6 +8,7 @@
 import { StatusConflict } from '../errors.js';
 import { isFinal, type EventContext, type EventStatus, type PaymentProcess } from '../payments/payment.js';
 import { webhookIdFor } from '../webhooks/signing.js';
+import * as attempts from './attempt.repository.js';
 import * as deliveries from './delivery.repository.js';
 import * as payments from './payment.repository.js';
 import { ContractQueries } from './store.contract.js';
@@ -133,9 +134,9 @@ export class OutboxStore extends ContractQueries {
         : [{ paymentId: delivery.paymentId, responseCode: result.responseCode, deliveredAt: next.state === 'DELIVERED' ? next.at : null }],
     );
     const { db, caps } = this.o.database;
-    if (caps.name === 'postgres') return deliveries.completeAttemptsAtOnce(db, items, payments.foldWebhookResults(results));
+    if (caps.name === 'postgres') return attempts.completeAttemptsAtOnce(db, items, payments.foldWebhookResults(results));
     return db.transaction().execute(async (trx) => {
-      const held = await deliveries.completeAttempts(trx, items);
+      const held = await attempts.completeAttempts(trx, items);
       await payments.recordWebhookResults(trx, results);
       return held;
     });
