@@ -33,6 +33,7 @@ import { merchantSigner } from './webhooks/signing.js';
 import { Dispatcher } from './worker/dispatcher.js';
 import { Poller } from './worker/poller.js';
 import { Processor } from './worker/processor.js';
+import { HEARTBEAT_EVERY_MS, WorkerId } from './worker/worker-id.js';
 
 export interface AppOptions {
   logger?: Logger;
@@ -51,8 +52,6 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 const CONTROL_REFRESH_MS = 1000;
 /** How long a stop waits for requests under way before it cuts their connections. */
 const CLOSE_GRACE_MS = 3000;
-/** A leased Snowflake worker id is renewed this often (it lapses after a minute without). */
-const HEARTBEAT_EVERY_MS = 10_000;
 
 export class App {
   readonly store: Store;
@@ -67,13 +66,13 @@ export class App {
   readonly metrics: Metrics;
   /** Names this process in claims and worker-id leases. */
   readonly instanceId = randomUUID();
+  /** The Snowflake worker id: configured, or leased (worker/worker-id.ts). */
+  private readonly workerId: WorkerId;
   private readonly sender: Sender;
   private readonly hangs = new Hangs();
   private readonly streams = new Streams();
   /** Background loops, and when each runs. */
   private readonly loops: Array<{ poller: Poller; runs: () => boolean }> = [];
-  private workerId = 0;
-  private leasedWorkerId = false;
   private listening = false;
   private stopping: Promise<void> | null = null;
   private baseUrl: string | null = null;
@@ -115,6 +114,7 @@ export class App {
       webhooks: webhookRenderer,
       delayRandomFor: randomForPayments(seed === null ? null : `${seed}:delay`),
     });
+    this.workerId = new WorkerId(this.store, this.instanceId, config.server.workerId, log);
     this.control = new Control({
       database,
       clock,
@@ -167,7 +167,7 @@ export class App {
     loop('delivery pass', 0, polling.fixedDelayMs, () => this.dispatcher.pump());
     loop('idempotency key sweep', SWEEP_EVERY_MS, SWEEP_EVERY_MS, () => this.store.sweepIdempotencyKeys());
     loop('reloading scenarios and merchants', CONTROL_REFRESH_MS, CONTROL_REFRESH_MS, () => this.control.refresh());
-    loop('worker id heartbeat', HEARTBEAT_EVERY_MS, HEARTBEAT_EVERY_MS, () => this.heartbeat(), () => this.leasedWorkerId);
+    loop('worker id heartbeat', HEARTBEAT_EVERY_MS, HEARTBEAT_EVERY_MS, () => this.workerId.heartbeat(), () => this.workerId.leased);
 
     this.services = new PaymentServices({
       store: this.store,
@@ -236,7 +236,7 @@ export class App {
       let app: App | null = null;
       const http = await createHttpServer(log, VERSION, webhooks, () => documentedPaths(PROFILES, (name) => app?.profileUrlOrNull(name) ?? null));
       app = new App(config, database, http, log, options);
-      await app.takeWorkerId();
+      await app.workerId.take();
       await app.control.init();
       return app;
     } catch (error) {
@@ -281,7 +281,7 @@ export class App {
           : 'disabled',
         successRate: this.config.payment.process.successRate,
         randomSeed: this.config.payment.process.randomSeed,
-        workerId: this.workerId,
+        workerId: this.workerId.id,
         instanceId: this.instanceId,
         retryScheduleMs: this.config.payment.webhook.retry.scheduleMs,
         signed: this.config.payment.webhook.secrets.length > 0,
@@ -330,30 +330,8 @@ export class App {
     for (const { poller } of this.loops) await poller.stop();
     await this.dispatcher.drain();
     await this.sender.close();
-    if (this.leasedWorkerId) await this.store.releaseWorkerId(this.workerId, this.instanceId).catch(() => undefined);
+    await this.workerId.release();
     await this.database.close();
     this.log.info('hamster-pg stopped');
   }
-
-  /** The configured Snowflake worker id, or a free one leased from the database. */
-  private async takeWorkerId(): Promise<void> {
-    const configured = this.config.server.workerId;
-    if (configured !== null) {
-      this.store.setWorkerId(configured);
-      this.workerId = configured;
-      return;
-    }
-    this.workerId = await this.store.leaseWorkerId(this.instanceId);
-    this.leasedWorkerId = true;
-  }
-
-  private async heartbeat(): Promise<void> {
-    const id = await this.store.renewWorkerId(this.workerId, this.instanceId);
-    if (id !== this.workerId) this.log.warn({ was: this.workerId, now: id }, 'Snowflake worker id lease was lost; leased another');
-    this.workerId = id;
-  }
-
-
-
-
 }
