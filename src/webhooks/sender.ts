@@ -5,7 +5,7 @@
  * `timeoutMs`. Redirects are not followed (a 3xx is an answer like any
  * other). At most RESPONSE_EXCERPT bytes of the answer are kept for the log.
  */
-import { Agent } from 'undici';
+import Agent from 'undici/lib/dispatcher/agent.js';
 import { parseRetryAfter } from './backoff.js';
 
 export interface SendResult {
