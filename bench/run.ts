@@ -198,7 +198,16 @@ interface Results {
   endToEnd: Record<string, EndToEndRun[]>;
   latency: { rate: number; fixedDelayMs: number; p50: number; p99: number; max: number; measured: number; errors: number } | null;
   /** bareStartMs: the bare server's spawn → first answer in the same run (what starting any Node process costs here). */
-  big: { payments: number; startToReadyMs: number; bareStartMs: number; peakRssMb: number; afterLoadRssMb: number } | null;
+  /** startToReadyMs / bareStartMs: the medians of the starts in the *RunsMs lists (older results: one start each). */
+  big: {
+    payments: number;
+    startToReadyMs: number;
+    bareStartMs: number;
+    startToReadyRunsMs?: number[];
+    bareStartRunsMs?: number[];
+    peakRssMb: number;
+    afterLoadRssMb: number;
+  } | null;
   soak: { minutes: number; rssStartMb: number; rssEndMb: number; rssMaxMb: number; samples: number[] } | null;
 }
 
@@ -434,17 +443,35 @@ async function main(): Promise<void> {
     const file = join(WORK, `big-${BIG}.db`);
     log(`building a store of ${BIG.toLocaleString('en')} payments (once; kept in bench/.work)…`);
     await buildBigDatabase(file, BIG, log);
-    const svc = await startService(file, receiver.url, true);
-    const startToReadyMs = svc.startupMs;
-    receiver.reset();
-    await pacedLoad(svc.url, 2000, 5);
-    const mem = memoryOf(svc.child.pid!);
-    await svc.stop();
-    const bare = await startBare();
-    const bareStartMs = bare.startupMs;
-    await bare.stop();
-    results.big = { payments: BIG, startToReadyMs, bareStartMs, peakRssMb: mem?.peakMb ?? NaN, afterLoadRssMb: mem?.rssMb ?? NaN };
-    log(`big store: ready in ${Math.round(startToReadyMs)} ms, peak RSS ${mem?.peakMb.toFixed(0)} MB`);
+    // One start is one sample of a noisy machine: STARTS starts, alternating
+    // with a bare server's, and the medians; the first also takes the load.
+    const STARTS = 5;
+    const readyMs: number[] = [];
+    const bareMs: number[] = [];
+    let mem: ReturnType<typeof memoryOf> = null;
+    for (let i = 0; i < STARTS; i++) {
+      const svc = await startService(file, receiver.url, true);
+      readyMs.push(svc.startupMs);
+      if (i === 0) {
+        receiver.reset();
+        await pacedLoad(svc.url, 2000, 5);
+        mem = memoryOf(svc.child.pid!);
+      }
+      await svc.stop();
+      const bare = await startBare();
+      bareMs.push(bare.startupMs);
+      await bare.stop();
+    }
+    results.big = {
+      payments: BIG,
+      startToReadyMs: median(readyMs),
+      bareStartMs: median(bareMs),
+      startToReadyRunsMs: readyMs,
+      bareStartRunsMs: bareMs,
+      peakRssMb: mem?.peakMb ?? NaN,
+      afterLoadRssMb: mem?.rssMb ?? NaN,
+    };
+    log(`big store: ready in ${readyMs.map((ms) => Math.round(ms)).join(', ')} ms (bare ${bareMs.map((ms) => Math.round(ms)).join(', ')} ms), peak RSS ${mem?.peakMb.toFixed(0)} MB`);
   }
 
   // 5. Optional soak: RSS over a long run at half load.
@@ -561,7 +588,13 @@ function render(r: Results): string {
   if (primary.length > 0) rows.push(['peak RSS, end-to-end run', '—', `${n(of(primary, (x) => x.peakRssMb))} MB`, '—']);
   if (r.big) {
     rows.push(['peak RSS with 1,000,000 payments stored', '≤ 200 MB', `**${n(r.big.peakRssMb)} MB** (after 5 s of load at 2,000/s)`, verdict(r.big.peakRssMb <= 200)]);
-    rows.push(['start → ready, 1,000,000-payment store', '≤ 500 ms', `**${n(r.big.startToReadyMs)} ms** (process spawn → /ready answers 200; a bare node:http process: ${n(r.big.bareStartMs)} ms)`, verdict(r.big.startToReadyMs <= 500)]);
+    const starts = r.big.startToReadyRunsMs ?? [r.big.startToReadyMs];
+    rows.push([
+      'start → ready, 1,000,000-payment store',
+      '≤ 500 ms',
+      `**${n(r.big.startToReadyMs)} ms** (process spawn → /ready answers 200; median of ${starts.length}, ${n(Math.min(...starts))}–${n(Math.max(...starts))} ms; a bare node:http process: ${n(r.big.bareStartMs)} ms)`,
+      verdict(r.big.startToReadyMs <= 500),
+    ]);
   }
   if (r.soak) {
     const flat = r.soak.rssEndMb <= r.soak.rssStartMb * 1.2 + 10;
