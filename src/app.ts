@@ -222,6 +222,7 @@ export class App {
     const database = openDatabase(config.database.url, {
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       poolSize: config.database.poolSize,
+      preparedStatements: config.database.preparedStatements,
     });
     try {
       try {

@@ -123,6 +123,12 @@ export const KEYS = {
     integer(1, 200),
     'PostgreSQL connections per process',
   ),
+  'database.prepared-statements': spec(
+    true,
+    'true or false',
+    boolean,
+    'send the hot INSERTs to PostgreSQL as named prepared statements (false behind a pooler that cannot keep them, such as PgBouncer in transaction mode before 1.21)',
+  ),
   'payment.webhook.url': spec(
     'http://127.0.0.1:8082/api/webhook/pg/DUMMY',
     'an absolute http:// or https:// URL',

@@ -18,7 +18,7 @@ describe('configuration', () => {
     expect(file).toBeNull();
     expect(config).toEqual({
       server: { port: 8083, workers: 1, address: '127.0.0.1', workerId: null, cors: { origins: [] } },
-      database: { url: './data/hamster-pg.db', poolSize: 10 },
+      database: { url: './data/hamster-pg.db', poolSize: 10, preparedStatements: true },
       payment: {
         webhook: {
           url: 'http://127.0.0.1:8082/api/webhook/pg/DUMMY',
@@ -178,6 +178,8 @@ describe('configuration', () => {
     expect(load({ env: { DATABASE_URL: 'postgresql://db/pg', DATABASE_POOL_SIZE: '25' } }).config.database.poolSize).toBe(25);
     expect(() => load({ env: { DATABASE_URL: 'mysql://db/x' } })).toThrow(/allowed: a SQLite file path, :memory:, or postgres:\/\//);
     expect(() => load({ env: { DATABASE_POOL_SIZE: '0' } })).toThrow(/database\.pool-size/);
+    expect(load({ env: { DATABASE_PREPARED_STATEMENTS: 'false' } }).config.database.preparedStatements).toBe(false);
+    expect(() => load({ env: { DATABASE_PREPARED_STATEMENTS: 'sometimes' } })).toThrow(/database\.prepared-statements/);
   });
 
   it('treats an empty environment variable as unset', () => {

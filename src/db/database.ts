@@ -41,6 +41,8 @@ export interface OpenOptions {
   cwd?: string;
   /** PostgreSQL connections per process. */
   poolSize?: number;
+  /** PostgreSQL: send the registered texts as named prepared statements (db/prepared.ts); default true. */
+  preparedStatements?: boolean;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -48,7 +50,7 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
-  return isPostgresUrl(url) ? openPostgres(url, options.poolSize ?? 10) : openSqlite(url, options.cwd);
+  return isPostgresUrl(url) ? openPostgres(url, options.poolSize ?? 10, options.preparedStatements ?? true) : openSqlite(url, options.cwd);
 }
 
 function openSqlite(url: string, cwd = process.cwd()): Database {
@@ -144,7 +146,7 @@ function loadPg(): typeof Pg {
   return createRequire(import.meta.url)('pg') as typeof Pg;
 }
 
-function openPostgres(url: string, poolSize: number): Database {
+function openPostgres(url: string, poolSize: number, preparedStatements: boolean): Database {
   const pg = loadPg();
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -157,7 +159,7 @@ function openPostgres(url: string, poolSize: number): Database {
   // the pool drops that client and the next query opens a new one.
   pool.on('error', () => undefined);
   const stats: DatabaseStats = { statements: 0, roundTrips: 0 };
-  pool.on('connect', (client) => countQueries(client, stats));
+  pool.on('connect', (client) => countQueries(client, stats, preparedStatements));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const u = new URL(url);
   return {
@@ -173,9 +175,10 @@ function openPostgres(url: string, poolSize: number): Database {
  * Counts what a pooled client sends: each query() is one round trip (the
  * driver does not pipeline) carrying one statement — or, for a text with
  * several statements and no parameters, as many as it holds. A registered
- * text with parameters goes as its named prepared statement (db/prepared.ts).
+ * text with parameters goes as its named prepared statement (db/prepared.ts),
+ * unless `database.prepared-statements` is false.
  */
-function countQueries(client: Pg.PoolClient, stats: DatabaseStats): void {
+function countQueries(client: Pg.PoolClient, stats: DatabaseStats, preparedStatements: boolean): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (...args: unknown[]) => {
     const first = args[0] as string | { text?: string } | undefined;
@@ -183,7 +186,7 @@ function countQueries(client: Pg.PoolClient, stats: DatabaseStats): void {
     const withValues = args.length > 1 && args[1] !== undefined;
     stats.statements += withValues ? 1 : statementsIn(text);
     stats.roundTrips += 1;
-    const name = withValues && typeof first === 'string' && args.length === 2 ? preparedName(first) : undefined;
+    const name = preparedStatements && withValues && typeof first === 'string' && args.length === 2 ? preparedName(first) : undefined;
     return name === undefined ? query(...args) : query({ name, text, values: args[1] });
   };
 }

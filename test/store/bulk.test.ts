@@ -9,11 +9,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
 import { attemptsInsert } from '../../src/store/attempt.repository.js';
 import { finalizePicked, fusedPostgres, moveDeliveriesOn, recordWebhookResults } from '../../src/store/bulk.sql.js';
 import { recordWebhookResults as recordFolded } from '../../src/store/payment.repository.js';
 import type { Store } from '../../src/store/store.js';
+import { createSchema } from '../setup/postgres.js';
 import { backends, makeStore, postgresBackend, sqliteBackend } from '../setup/store.js';
 
 const PLAN = { profile: 'seed', webhookUrl: 'http://127.0.0.1:1/hook', mid: null, scenario: null, effect: null };
@@ -149,6 +151,21 @@ describe.skipIf(!backends().some((b) => b === postgresBackend))('set-based state
     } finally {
       await database.close();
       await drop();
+    }
+  });
+
+  it('prepares nothing with database.prepared-statements false (for a pooler that cannot keep them)', async () => {
+    const schema = await createSchema();
+    const database = openDatabase(schema.url, { preparedStatements: false });
+    try {
+      await migrate(database);
+      await makeStore(database).acceptPayment({ orderId: 'O1', userPublicId: 'U', amount: 100, echo: null }, PLAN);
+      const { rows } = await database.db.executeQuery<{ n: number }>(CompiledQuery.raw('select count(*)::int as n from pg_prepared_statements'));
+      expect(rows[0]!.n).toBe(0);
+      expect(await database.db.selectFrom('payment_processes').select('order_id').execute()).toEqual([{ order_id: 'O1' }]);
+    } finally {
+      await database.close();
+      await schema.drop();
     }
   });
 
