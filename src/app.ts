@@ -3,10 +3,10 @@
  * webhook dispatcher, the test control and the HTTP API from one Config, and
  * starts and stops them in the right order.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Control } from './admin/control.js';
-import type { Config } from './config.js';
+import { settingsSummary, type Config } from './config.js';
 import { DatabaseUnusable, isUnusable, openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { EngineEvents } from './events.js';
@@ -18,21 +18,20 @@ import { createHttpServer, type HttpServer } from './http/server.js';
 import { metricsListener, streamListener } from './http/observers.js';
 import { createLogger, type Logger } from './log.js';
 import { ApprovalNumbers, Snowflake, randomTidSuffix, type TidSuffixSource } from './payments/ids.js';
-import { decidePayment } from './payments/outcome.js';
 import { PaymentServices } from './payments/payment.services.js';
 import { PROFILES, webhookRenderer } from './profiles/registry.js';
-import { ProfileListeners, configuredMerchants, decideWithProfiles, documentedPaths, retryPolicies } from './profiles/engine-parts.js';
+import { ProfileListeners, configuredMerchants, documentedPaths } from './profiles/engine-parts.js';
 import type { ProfileDeps } from './profiles/profile.js';
 import { randomForPayments } from './payments/random.js';
 import { Store } from './store/store.js';
 import { systemClock, type Clock } from './time.js';
 import { VERSION } from './version.js';
-import { afterAttempt, type RetryPolicy } from './webhooks/backoff.js';
+import type { RetryPolicy } from './webhooks/backoff.js';
 import { createSender, type Sender } from './webhooks/sender.js';
-import { merchantSigner } from './webhooks/signing.js';
-import { Dispatcher } from './worker/dispatcher.js';
-import { Poller } from './worker/poller.js';
-import { Processor } from './worker/processor.js';
+import type { Dispatcher } from './worker/dispatcher.js';
+import { Loops } from './worker/poller.js';
+import type { Processor } from './worker/processor.js';
+import { wireEngine } from './app.engine.js';
 import { HEARTBEAT_EVERY_MS, WorkerId } from './worker/worker-id.js';
 
 export interface AppOptions {
@@ -72,7 +71,7 @@ export class App {
   private readonly hangs = new Hangs();
   private readonly streams = new Streams();
   /** Background loops, and when each runs. */
-  private readonly loops: Array<{ poller: Poller; runs: () => boolean }> = [];
+  private readonly loops: Loops;
   private listening = false;
   private stopping: Promise<void> | null = null;
   private baseUrl: string | null = null;
@@ -95,9 +94,6 @@ export class App {
       jitterPercent: webhook.retry.jitterPercent,
       random: options.random ?? Math.random,
     };
-
-    // A contract may have its own schedule (PortOne's published one).
-    const retryFor = retryPolicies(PROFILES, config, retry);
 
     this.engineEvents = new EngineEvents((err) => log.error({ err }, 'an event listener failed'));
     this.store = new Store({
@@ -127,40 +123,13 @@ export class App {
     });
     this.metrics = new Metrics(() => this.store.backlog(), database.stats);
     this.sender = createSender({ timeoutMs: webhook.timeoutMs, connections: webhook.concurrency });
-    this.dispatcher = new Dispatcher({
-      store: this.store,
-      send: this.sender.send,
-      clock,
-      concurrency: webhook.concurrency,
-      // Handed-in webhooks may wait for a slot: the n-th waiting starts
-      // within ceil(n / concurrency) request timeouts, which must stay
-      // within the lease their claim got beyond one timeout.
-      waitingRoom: Math.min(10_000, webhook.concurrency * Math.floor(config.payment.process.leaseMs / webhook.timeoutMs)),
-      sign: merchantSigner(webhook.secrets, (mid) => this.control.merchant(mid), randomBytes(32)),
-      next: (delivery, result, now) =>
-        afterAttempt({ attemptNo: delivery.attemptCount, result, now, policy: retryFor(delivery.profile) }),
-      onDelivered: (delivery) => (this.control.reorders() ? this.store.releaseReordered(delivery) : undefined),
-      onAttempt: (outcome) => this.engineEvents.emit({ type: 'attempted', outcome }),
-      log,
-    });
-    const randomFor = randomForPayments(seed);
-    const successRate = config.payment.process.successRate;
-    // The engine decides (rule, else success rate); the payment's contract may have its say (an expired account).
-    const decide = decideWithProfiles(PROFILES, (payment) => decidePayment(payment.effect, randomFor(payment.id), successRate), clock);
-    this.processor = new Processor({
-      store: this.store,
-      batchSize: polling.batchSize,
-      decide,
-      onFinalized: (finalized) => this.engineEvents.emit({ type: 'finalized', payments: finalized.map((f) => f.payment) }),
-      handOff: this.dispatcher,
-      log,
-    });
+    const engine = wireEngine({ config, retry, store: this.store, control: this.control, events: this.engineEvents, send: this.sender.send, clock, log });
+    this.dispatcher = engine.dispatcher;
+    this.processor = engine.processor;
+    const decide = engine.decide;
 
-    const loop = (name: string, initialDelayMs: number, fixedDelayMs: number, pass: () => Promise<unknown>, runs = () => true) =>
-      this.loops.push({
-        poller: new Poller({ initialDelayMs, fixedDelayMs, pass, onError: (err) => log.error({ err }, `${name} failed`) }),
-        runs,
-      });
+    this.loops = new Loops((name, err) => log.error({ err }, `${name} failed`));
+    const loop = this.loops.add.bind(this.loops);
     loop('processing pass', polling.initialDelayMs, polling.fixedDelayMs, () => this.processor.runPass(), () => polling.enabled);
     // Webhooks go out as soon as they are finalized (wake); this loop sends
     // retries when due, and whatever an earlier run left in the outbox.
@@ -270,22 +239,14 @@ export class App {
     const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
     this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     await this.profileListeners.listen();
-    for (const { poller, runs } of this.loops) if (runs()) poller.start();
-    const polling = this.config.payment.process.polling;
+    this.loops.start();
     this.log.info(
       {
         url: this.baseUrl,
         database: this.database.location,
-        webhookUrl: this.config.payment.webhook.url,
-        polling: polling.enabled
-          ? { fixedDelayMs: polling.fixedDelayMs, initialDelayMs: polling.initialDelayMs, batchSize: polling.batchSize }
-          : 'disabled',
-        successRate: this.config.payment.process.successRate,
-        randomSeed: this.config.payment.process.randomSeed,
+        ...settingsSummary(this.config),
         workerId: this.workerId.id,
         instanceId: this.instanceId,
-        retryScheduleMs: this.config.payment.webhook.retry.scheduleMs,
-        signed: this.config.payment.webhook.secrets.length > 0,
         scenarios: this.control.scenarios().map((r) => r.name),
         ...this.profileListeners.urls(),
       },
@@ -328,7 +289,7 @@ export class App {
     }
     this.processor.stop();
     this.dispatcher.stop();
-    for (const { poller } of this.loops) await poller.stop();
+    await this.loops.stop();
     await this.dispatcher.drain();
     await this.sender.close();
     await this.workerId.release();

@@ -2,8 +2,10 @@
  * Every configuration key hamster-pg understands: its default (the seed's),
  * how a raw value is read, and what is allowed. The key names and their
  * environment variables are a public contract (see docs/configuration.md).
- * A key's name is written only here: its environment variable (envName), its
- * flag (serve) and its place in the Config (config.ts) are derived from it.
+ * A key's name is written only here (or, for a contract's own keys, in the
+ * file beside this one that KEYS includes: config.keys.portone.ts): its
+ * environment variable (envName), its flag (serve) and its place in the
+ * Config (config.ts) are derived from it.
  */
 
 import { availableParallelism } from 'node:os';
@@ -26,35 +28,14 @@ import {
 import { MerchantError, parseMerchants, type Merchant } from './merchants/merchant.js';
 import { ScenarioError, parseScenarios, type Scenario } from './scenarios/scenario.js';
 import { RETRY_PRESET_NAMES, type RetryPreset } from './webhooks/backoff.js';
-import { PORTONE_TEST_STORE } from './profiles/portone/portone.store.js';
+import { PORTONE_KEYS } from './config.keys.portone.js';
+import { HOUR, spec } from './config.spec.js';
 
-/** A store id or MID: printable ASCII without spaces. */
-const midText: Reader<string> = (raw) => {
-  const s = text(raw);
-  return s !== undefined && /^[\x21-\x7e]{1,100}$/.test(s) ? s : undefined;
-};
-const apiSecret: Reader<string> = (raw) => {
-  const s = text(raw);
-  return s !== undefined && /^[\x21-\x7e]{8,500}$/.test(s) ? s : undefined;
-};
+export type { KeySpec } from './config.spec.js';
 
 /** How many processes serve: 1 to 64, or `auto` (one per core the process may use, at most 64). */
 const workerCount: Reader<number> = (raw) =>
   text(raw)?.toLowerCase() === 'auto' ? Math.min(64, Math.max(1, availableParallelism())) : integer(1, 64)(raw);
-
-export interface KeySpec<T = unknown, F extends string | undefined = string | undefined> {
-  readonly default: T;
-  /** Said in the error message when a value is refused. */
-  readonly allowed: string;
-  readonly read: Reader<T>;
-  readonly help: string;
-  /**
-   * The key's field in the Config, when it is not the key's last part in
-   * camelCase: a unit the key leaves unsaid (`timeout` → `timeoutMs`), or
-   * a list under a singular key (`secret` → `secrets`).
-   */
-  readonly field: F;
-}
 
 /** Lists of rules and merchants: YAML, or JSON text (environment, flags). */
 function structured<T>(parse: (raw: unknown) => T, Err: new (...args: never[]) => Error): Reader<T> {
@@ -77,18 +58,7 @@ function structured<T>(parse: (raw: unknown) => T, Err: new (...args: never[]) =
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const HOUR = 3_600_000;
 
-/** A key's name is the property it is stored under in KEYS, and nowhere else. */
-function spec<T, F extends string | undefined = undefined>(
-  def: T,
-  allowed: string,
-  read: Reader<T>,
-  help: string,
-  field?: F,
-): KeySpec<T, F> {
-  return { default: def, allowed, read, help, field: field as F };
-}
 
 export const KEYS = {
   'server.port': spec(8083, 'an integer from 0 to 65535 (0 picks a free port)', integer(0, 65535), 'HTTP port'),
@@ -252,44 +222,7 @@ export const KEYS = {
     structured((raw) => parseMerchants(raw), MerchantError),
     'merchants (echo.mid) besides the default one, with their webhook URLs and secrets',
   ),
-  'portone.server.port': spec(
-    null as number | null,
-    'an integer from 0 to 65535 (0 picks a free port; empty: server.port + 1, or 0 when server.port is 0)',
-    (raw) => (raw === null || text(raw) === '' ? null : integer(0, 65535)(raw)),
-    'HTTP port of the PortOne V2 API (point PortOneClient baseUrl at it); default 8084',
-  ),
-  'portone.store-id': spec(PORTONE_TEST_STORE.storeId, 'a store id (printable ASCII, no spaces)', midText, 'the default PortOne store (storeId)'),
-  'portone.api-secret': spec(
-    PORTONE_TEST_STORE.apiSecret,
-    'any text without spaces, at least 8 characters',
-    apiSecret,
-    'the default store\'s V2 API secret: requests must send Authorization: PortOne <secret>',
-  ),
-  'portone.webhook.url': spec(
-    null as string | null,
-    'an absolute http:// or https:// URL (empty: payment.webhook.url)',
-    (raw) => (raw === null || text(raw) === '' ? null : httpUrl(raw)),
-    'where the default store\'s webhooks are sent',
-  ),
-  'portone.webhook.secret': spec(
-    PORTONE_TEST_STORE.webhookSecret,
-    'whsec_ followed by base64 of at least 16 bytes',
-    webhookSecret,
-    'the default store\'s webhook secret (what Webhook.verify of @portone/server-sdk is given)',
-  ),
-  'portone.webhook.retry.preset': spec(
-    'portone' as RetryPreset | 'engine',
-    `${RETRY_PRESET_NAMES.join(', ')}, or engine (payment.webhook.retry.*)`,
-    oneOf([...RETRY_PRESET_NAMES, 'engine'] as const),
-    "the retry schedule of PortOne payments' webhooks (scaled by payment.webhook.retry.time-scale)",
-  ),
-  'portone.virtual-account.deposit-after': spec(
-    10_000,
-    'a duration from 0 to 7d (e.g. 10s, 5m)',
-    duration(0, 7 * 24 * HOUR),
-    'how long after a virtual account is issued the scheduler decides its deposit (paid, or expired unpaid)',
-    'depositAfterMs',
-  ),
+  ...PORTONE_KEYS,
   'admin.token': spec(
     null as string | null,
     'any text (empty: the admin API is open)',

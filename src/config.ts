@@ -234,3 +234,17 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** What the start-up line says of the settings (beside where it listens and what it found). */
+export function settingsSummary(config: Config): Record<string, unknown> {
+  const { polling, successRate, randomSeed } = config.payment.process;
+  const webhook = config.payment.webhook;
+  return {
+    webhookUrl: webhook.url,
+    polling: polling.enabled ? { fixedDelayMs: polling.fixedDelayMs, initialDelayMs: polling.initialDelayMs, batchSize: polling.batchSize } : 'disabled',
+    successRate,
+    randomSeed,
+    retryScheduleMs: webhook.retry.scheduleMs,
+    signed: webhook.secrets.length > 0,
+  };
+}

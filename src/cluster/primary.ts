@@ -14,12 +14,10 @@
 import cluster, { type Worker } from 'node:cluster';
 import { writeSync } from 'node:fs';
 import type { Config, LoadedConfig } from '../config.js';
-import { DatabaseUnusable, isPostgresUrl, isUnusable, openDatabase } from '../db/database.js';
-import { migrate } from '../db/migrate.js';
-import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { STOP_LIMIT_MS } from '../cli/service.js';
 import { MetricsCollector } from './metrics.js';
+import { checkClusterConfig, migrateOnce } from './preflight.js';
 import { isOurs, WORKER_ENV, type ReadyInfo, type ToPrimary, type ToWorker } from './protocol.js';
 
 /** Workers that exit unexpectedly this many times within CRASH_WINDOW_MS: the primary gives up. */
@@ -30,27 +28,6 @@ const BACKOFF_MS = 500;
 /** Workers still running this long after they were asked to stop are killed (they give themselves STOP_LIMIT_MS). */
 const KILL_AFTER_MS = STOP_LIMIT_MS + 5000;
 
-/** What cannot work in a cluster, said before anything starts. */
-export function checkClusterConfig(config: Config): void {
-  const n = config.server.workers;
-  if (n <= 1) return;
-  if (!isPostgresUrl(config.database.url)) {
-    throw new ConfigError(
-      `server.workers ${n} needs PostgreSQL in database.url: SQLite has one writer at a time, so more processes would only wait on each other (use one worker, or a postgres:// URL)`,
-    );
-  }
-  if (config.server.workerId !== null) {
-    throw new ConfigError(
-      `server.workers ${n} cannot be used with server.worker-id ${config.server.workerId}: each worker leases a Snowflake worker id of its own (leave server.worker-id unset)`,
-    );
-  }
-  if (cluster.isWorker) {
-    throw new ConfigError(
-      `server.workers ${n}: this process is already a worker of another cluster (pm2's cluster mode?); let that run the processes and set server.workers to 1`,
-    );
-  }
-}
-
 /** Runs the cluster; resolves never: the primary exits when its workers have stopped (or cannot run). */
 export async function runPrimary({ config, file, warnings }: LoadedConfig): Promise<void> {
   checkClusterConfig(config);
@@ -60,24 +37,6 @@ export async function runPrimary({ config, file, warnings }: LoadedConfig): Prom
   const database = await migrateOnce(config);
   new Primary(config, log).start(database);
   await new Promise(() => undefined);
-}
-
-/**
- * The schema is brought up to date here, once, before any worker starts: a
- * database that cannot be used is then said once, not by every worker. (The
- * migration takes a lock and each worker's App.create finds nothing left to
- * do; several processes migrating together would be safe too.)
- */
-async function migrateOnce(config: Config): Promise<string> {
-  const database = openDatabase(config.database.url, { poolSize: 1 });
-  try {
-    await migrate(database);
-    return database.location;
-  } catch (error) {
-    throw isUnusable(error) ? new DatabaseUnusable(database.location, error) : error;
-  } finally {
-    await database.close();
-  }
 }
 
 interface Member {

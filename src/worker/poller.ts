@@ -63,3 +63,23 @@ export class Poller {
       });
   }
 }
+
+/** A process's background loops by name, each started only while it `runs()`; a failed pass is reported with its loop's name. */
+export class Loops {
+  private readonly all: Array<{ poller: Poller; runs: () => boolean }> = [];
+
+  constructor(private readonly onError: (name: string, error: unknown) => void) {}
+
+  add(name: string, initialDelayMs: number, fixedDelayMs: number, pass: () => Promise<unknown>, runs = () => true): void {
+    this.all.push({ poller: new Poller({ initialDelayMs, fixedDelayMs, pass, onError: (error) => this.onError(name, error) }), runs });
+  }
+
+  start(): void {
+    for (const { poller, runs } of this.all) if (runs()) poller.start();
+  }
+
+  /** Stops every loop, waiting for the passes under way. */
+  async stop(): Promise<void> {
+    for (const { poller } of this.all) await poller.stop();
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { checkClusterConfig } from '../../src/cluster/primary.js';
+import { checkClusterConfig } from '../../src/cluster/preflight.js';
 import { MetricsCollector } from '../../src/cluster/metrics.js';
 import { loadConfig } from '../../src/config.js';
 import { EventBus, type HamsterEvent } from '../../src/http/event-stream.js';
