@@ -159,7 +159,9 @@ class Exchange {
   }
 
   private answered(): void {
-    const excerpt = this.keptSize === 0 ? null : Buffer.concat(this.kept).subarray(0, RESPONSE_EXCERPT).toString('utf8');
+    // Text for the attempt log: PostgreSQL's text cannot hold a NUL, and one
+    // receiver's binary answer must not keep a batch of attempts unrecorded.
+    const excerpt = this.keptSize === 0 ? null : Buffer.concat(this.kept).subarray(0, RESPONSE_EXCERPT).toString('utf8').replaceAll('\0', '\uFFFD');
     this.settle({
       responseCode: this.statusCode,
       retryAfterMs: parseRetryAfter(this.retryAfter, Date.now()),

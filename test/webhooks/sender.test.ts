@@ -65,6 +65,13 @@ describe('webhook sender', () => {
     expect(result).toMatchObject({ responseCode: 503, retryAfterMs: 7000, responseBody: null, error: null });
   });
 
+  it('keeps a binary answer as text a database can store: NUL bytes become U+FFFD', async () => {
+    const r = await receiver((_, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x4f, 0x00, 0x4b, 0x00])));
+    const sent = await sender().send(r.url, '{}');
+    expect(sent.responseCode).toBe(200);
+    expect(sent.responseBody).toBe('O\uFFFDK\uFFFD');
+  });
+
   it('keeps only the first bytes of a long answer, and drops a connection whose answer never ends', async () => {
     const r = await receiver((_, res) => {
       res.writeHead(200);
