@@ -12,7 +12,7 @@ await build({
   format: 'esm',
   target: 'node20',
   legalComments: 'none',
-  external: ['better-sqlite3', 'pg', 'pino', 'pino-pretty', 'thread-stream', '@fastify/swagger-ui', '@fastify/static'],
+  external: ['better-sqlite3', 'pg', 'pino', 'pino-pretty', 'thread-stream'],
   // Bundled CommonJS code calls require(); give it one.
   banner: { js: "import { createRequire as __hamsterCreateRequire } from 'node:module'; const require = __hamsterCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,11 +1,11 @@
 /**
  * The API described: OpenAPI 3.1 generated from the routes' TypeBox schemas,
  * at /openapi.json, and an interactive reference at /docs (Swagger UI, served
- * from its npm package — no CDN).
+ * from its npm package — no CDN; docs-ui.ts).
  */
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TSchema } from 'typebox';
+import { registerDocsUi } from './docs-ui.js';
 import { refineDocument, type DocumentedPaths } from './openapi.js';
 import { Problem } from './problem.js';
 import type { HttpServer } from './server.js';
@@ -48,23 +48,7 @@ export async function registerDocs(app: HttpServer, version: string, webhooks: D
           ) as typeof document.openapiObject)
         : document.swaggerObject,
   });
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    theme: { title: 'hamster-pg API reference' },
-    uiConfig: { docExpansion: 'list', deepLinking: true },
-    // The package's CSP, never framed, and nothing from other hosts: no
-    // https: sources, no validator badge, no upgrade of this plain-HTTP
-    // origin. Swagger UI (React) sets inline style attributes, so styles may
-    // be inline here; scripts stay 'self' only.
-    staticCSP: true,
-    transformStaticCSP: (header) =>
-      header
-        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
-        .replace(/ https:/g, '')
-        .replace(' validator.swagger.io', '')
-        .replace(/ ?upgrade-insecure-requests;?/, '')
-        .replace(/style-src 'self'/, "style-src 'self' 'unsafe-inline'"),
-  });
+  registerDocsUi(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
 

@@ -3,7 +3,6 @@
  * contract, what the dashboard reads, the admin API, health and metrics, and
  * the dashboard itself (static files from the package's dashboard/ folder).
  */
-import fastifyStatic from '@fastify/static';
 import type { Control } from '../admin/control.js';
 import { registerAdminRoutes } from '../admin/admin.routes.js';
 import type { Config } from '../config.js';
@@ -20,6 +19,7 @@ import type { Hangs } from './hangs.js';
 import { registerHealthRoutes } from './health.routes.js';
 import type { Metrics } from './metrics.js';
 import { DASHBOARD_DIR } from '../paths.js';
+import { serveFolder } from './static-files.js';
 import type { HttpServer } from './server.js';
 import { registerWebhookRoutes } from './webhooks.routes.js';
 
@@ -61,6 +61,6 @@ export function registerRoutes(app: HttpServer, d: RouteDeps): void {
     processNow: d.processNow,
     log: d.log,
   });
-  // One route per file (no wildcard), so other paths keep their own 404s and 414s.
-  void app.register(fastifyStatic, { root: DASHBOARD_DIR, prefix: '/', decorateReply: false, index: 'index.html', wildcard: false });
+  // One route per file, so other paths keep their own 404s and 414s.
+  serveFolder(app, { dir: DASHBOARD_DIR, prefix: '/', index: 'index.html' });
 }
