@@ -10,7 +10,7 @@
  *   npm run bench -- --soak 10m         # also: RSS over a long run at half load
  *   npm run bench -- --postgres postgres://postgres@127.0.0.1:5432/test
  *                                       # end to end also on PostgreSQL: one instance, then --workers (default 2)
- *   npm run bench -- --profile          # the service writes CPU profiles (bench/.work/profiles)
+ *   npm run bench -- --profile          # CPU profiles of the service (bench/.work/profiles) and the floor (…/floor)
  *
  * Results: bench/results/<time>.json and a markdown table (printed, and in
  * bench/results/latest.md).
@@ -233,7 +233,9 @@ const SETUPS: Setup[] = [
 async function startFloor(dbUrl: string, webhookUrl?: string): Promise<Proc> {
   const port = await freePort();
   const script = /^postgres(ql)?:/.test(dbUrl) ? 'bench/floor-server-pg.mjs' : 'bench/floor-server.mjs';
-  return startProcess([join(ROOT, script), String(port), dbUrl, ...(webhookUrl ? [webhookUrl] : [])], {}, port, '/health');
+  // Profiled beside the service, to compare the two: bench/.work/profiles/floor.
+  const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILES, 'floor')}`] : [];
+  return startProcess([...profiling, join(ROOT, script), String(port), dbUrl, ...(webhookUrl ? [webhookUrl] : [])], {}, port, '/health');
 }
 
 /** The PostgreSQL the end-to-end setups use, if any: the PostgreSQL floor runs there too. */
