@@ -17,6 +17,7 @@ import { readEvents } from '../../src/cli/sse.js';
 import type { HamsterEvent } from '../../src/http/event-stream.js';
 import { HAS_POSTGRES, SKIP_NOTE, createSchema } from '../setup/postgres.js';
 import { killAll, runCli, type Running } from '../setup/process.js';
+import { until } from '../setup/progress.js';
 import { startReceiver, type Receiver } from '../setup/receiver.js';
 import { tempDir } from '../setup/tmp.js';
 
@@ -38,13 +39,6 @@ function call(url: string, method: string, body?: unknown): Promise<{ status: nu
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await sleep(100);
-  }
-}
 
 /** The processes a process started (its workers), from /proc. */
 function childrenOf(pid: number): number[] {

@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCHEDULE_MS } from '../../src/webhooks/backoff.js';
 import { startTestApp, type TestApp } from '../setup/app.js';
+import { until } from '../setup/progress.js';
 import { startReceiver, type Receiver } from '../setup/receiver.js';
 
 let t: TestApp | null = null;
@@ -90,7 +91,7 @@ describe('retries', () => {
     const downUntil = Date.now() + 800;
     t.receiver.answer = () => (Date.now() < downUntil ? { status: 503 } : { status: 200 });
     const tids = await accept(t, 20);
-    await until(async () => (await t!.count('webhook_deliveries')) === 20 && (await delivered(t!)) === 20, 15_000);
+    await until('20 deliveries, all delivered', async () => (await t!.count('webhook_deliveries')) === 20 && (await delivered(t!)) === 20, 15_000);
     const ok = new Set(t.receiver.requests.filter((r) => r.at >= downUntil).map((r) => (r.json as { transactionId: string }).transactionId));
     expect([...ok].sort()).toEqual([...tids].sort());
     // Paced, not a busy loop: at most one request per schedule slot per delivery.
@@ -114,7 +115,7 @@ describe('retries', () => {
     const hangUntil = Date.now() + 600;
     t.receiver.answer = () => (Date.now() < hangUntil ? { status: 200, delayMs: 1000 } : { status: 200 });
     const tids = await accept(t, 5);
-    await until(async () => (await delivered(t!)) === 5, 15_000);
+    await until('5 delivered', async () => (await delivered(t!)) === 5, 15_000);
     for (const tid of tids) {
       const { attempts } = await log(t, tid);
       expect(attempts.at(-1)!.delivered).toBe(true);
@@ -233,10 +234,3 @@ async function delivered(app: TestApp): Promise<number> {
   return Number(row.n);
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
