@@ -71,7 +71,7 @@ const PARTS = [
   ['GC', (f) => f.functionName === '(garbage collector)'],
   ['SQLite statements (with the JavaScript that calls them)', (f, w) => /sqlite\.driver|better-sqlite3|floor-server\.mjs/.test(w)],
   ['socket writes', (f) => /^(writev|writeUtf8String|writeBuffer|writeLatin1String)$/.test(f.functionName)],
-  ['PostgreSQL driver', (f, w) => /node_modules\/(pg|pg-protocol|pg-pool)\//.test(w) || /postgres\.driver/.test(w)],
+  ['PostgreSQL driver', (f, w) => /node_modules\/(pg|pg-protocol|pg-pool)\//.test(w)],
   ['undici (the webhook client)', (f, w) => /undici/.test(w)],
   ['Fastify: routing, parsing, hooks, serialization', (f, w) => /fastify|find-my-way|secure-json-parse|avvio|fast-json-stringify|ajv|typebox/.test(w)],
   ['Kysely', (f, w) => /kysely/.test(w)],

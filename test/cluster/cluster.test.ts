@@ -39,7 +39,6 @@ function call(url: string, method: string, body?: unknown): Promise<{ status: nu
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 /** The processes a process started (its workers), from /proc. */
 function childrenOf(pid: number): number[] {
   try {

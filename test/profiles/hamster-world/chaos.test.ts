@@ -55,9 +55,13 @@ describe('chaos, both contracts', () => {
         }
       }
     });
-    // Waits for progress, or fails at once with the loops' own failure (a 5xx).
+    // Waits for progress, or fails at once with the loops' own failure (a 5xx); a failure stops the loops.
     const traffic = Promise.all(loops);
-    const progress = (what: string, count: () => number, atLeast: number) => Promise.race([reached(what, count, atLeast), traffic]);
+    const progress = (what: string, count: () => number, atLeast: number) =>
+      Promise.race([reached(what, count, atLeast), traffic]).catch((error: unknown) => {
+        stopped = true;
+        throw error;
+      });
     for (let round = 0; round < 3; round++) {
       // Each life of the service takes payments through both contracts, then dies at a random moment under load.
       const before = { hw: acked.hw.length, seed: acked.seed.length };
